@@ -1,0 +1,49 @@
+# Every target installs what it needs into .venv first (idempotent).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RUN_DIR ?= $(HOME)/.cache/nli/runs/minilm-news-v1
+MODEL := models/minilm-nli-news
+LIMIT ?=
+
+.PHONY: install demo test lint format train export eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch, pinned: an unpinned torch pulls gigabytes of CUDA packages.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[torch,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/nli score examples/dock-road-fire --top 8
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check nli tests
+	$(BIN)/ruff format --check nli tests
+
+format: $(STAMP)
+	$(BIN)/ruff format nli tests
+	$(BIN)/ruff check --fix nli tests
+
+# Trains in RUN_DIR (outside the repo, resumable), then exports into models/.
+train: $(STAMP)
+	$(BIN)/nli train --run-dir $(RUN_DIR) --export $(MODEL)
+
+# Rebuilds the ONNX files (fp32, optimized, int8) from the shipped fp16 weights, with parity checks.
+export: $(STAMP)
+	$(BIN)/nli export $(MODEL) --embedder
+
+# Every evaluation split of ../shared/data plus eval/data/news_pairs.jsonl; rewrites eval/RESULTS.md.
+eval: $(STAMP)
+	$(BIN)/nli eval --all-splits --results eval/RESULTS.md $(if $(LIMIT),--limit $(LIMIT),)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+"""nli: find where news articles about one event agree and where they contradict.
+
+The Python API::
+
+    import nli
+    report = nli.score_articles(["examples/dock-road-fire"])
+    for pair in report.contradictions[:5]:
+        print(pair.score, pair.a.text, "<->", pair.b.text)
+
+    model = nli.load_nli()            # ONNX int8 by default, torch with backend="torch"
+    model.predict_proba([("premise", "hypothesis")])  # (n, 3): entailment, neutral, contradiction
+"""
+
+from nli.articles import Article, InputError, clean_article, read_articles
+from nli.backends import ModelError, load_encoder, load_nli
+from nli.labels import LABELS
+from nli.pipeline import score_articles
+from nli.report import Report
+from nli.verdicts import Thresholds
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LABELS",
+    "Article",
+    "InputError",
+    "ModelError",
+    "Report",
+    "Thresholds",
+    "clean_article",
+    "load_encoder",
+    "load_nli",
+    "read_articles",
+    "score_articles",
+]

@@ -1,0 +1,179 @@
+"""The ``nli`` command: a thin shell over the Python API.
+
+Exit codes: 0 success, 1 a failed check (e.g. an export's parity), 2 bad input or
+usage, 3 a missing or broken model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from nli.articles import InputError
+from nli.backends import ModelError
+from nli.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
+
+EXIT_INPUT = 2
+EXIT_MODEL = 3
+
+
+def _error(message: str, code: int) -> int:
+    for line in message.splitlines():
+        print(f"nli: error: {line}", file=sys.stderr)
+    return code
+
+
+def _write_json(document: dict, output: Path | None) -> None:
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _stderr_progress():
+    """A progress line on stderr for long jobs (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(stage: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else "\r"
+        print(f"  {stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from nli.pipeline import score_articles
+    from nli.report import render_terminal
+    from nli.verdicts import Thresholds
+
+    report = score_articles(
+        args.paths,
+        backend=args.backend,
+        model=args.model,
+        thresholds=Thresholds(contradiction=args.threshold, entailment=args.entailment_threshold),
+        min_similarity=args.min_similarity,
+        top_k=args.top_k,
+        within_article=args.within_article,
+        allow_single=args.allow_single,
+        progress=_stderr_progress(),
+    )
+    if args.json or args.output:
+        document = report.to_dict()
+        document["contradictions"] = document["contradictions"][: args.top] if args.top else document["contradictions"]
+        _write_json(document, args.output if args.output else None)
+        if args.output and not args.json:
+            render_terminal(report, top=args.top or 10, show_dropped=args.show_dropped)
+        if args.output:
+            print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        render_terminal(report, top=args.top or 10, show_dropped=args.show_dropped)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from nli.evaluate import evaluate_command
+
+    return evaluate_command(args)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from nli.train import snapshot, train
+
+    if args.snapshot:
+        final = snapshot(args.recipe, args.run_dir)
+    else:
+        final = train(args.recipe, args.run_dir, data_dir=args.data_dir, max_steps=args.max_steps)
+    print(f"trained model: {final}", file=sys.stderr)
+    if args.export:
+        from nli.export import export_nli
+
+        export_nli(final, args.export, log=lambda m: print(m, file=sys.stderr))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from nli.backends import DEFAULT_EMBEDDER, MODELS_DIR
+    from nli.export import ExportError, export_embedder, export_nli
+
+    try:
+        if args.embedder:
+            export_embedder(MODELS_DIR / DEFAULT_EMBEDDER, log=lambda m: print(m, file=sys.stderr))
+        if args.checkpoint:
+            out = args.out or args.checkpoint
+            export_nli(args.checkpoint, out, log=lambda m: print(m, file=sys.stderr))
+    except ExportError as err:
+        return _error(str(err), 1)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nli", description="Contradiction and stance classifier for news.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    score = sub.add_parser("score", help="find shared claims, agreements and contradictions in an article set")
+    score.add_argument("paths", nargs="+", help="a directory of .txt/.md/.html files, files, or a .jsonl/.json file")
+    score.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    score.add_argument("--output", type=Path, help="write the JSON document to this file")
+    score.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
+    score.add_argument("--model", help="model directory or name under models/ (default: minilm-nli-news)")
+    score.add_argument("--threshold", type=float, default=0.5, help="p(contradiction) that makes a contradiction (0.5)")
+    score.add_argument("--entailment-threshold", type=float, default=0.5, help="p(entailment) for agreement (0.5)")
+    score.add_argument(
+        "--min-similarity",
+        type=float,
+        default=DEFAULT_MIN_SIMILARITY,
+        help=f"cosine needed to pair two sentences ({DEFAULT_MIN_SIMILARITY})",
+    )
+    score.add_argument(
+        "--top-k", type=int, default=DEFAULT_TOP_K, help=f"neighbours per sentence in other articles ({DEFAULT_TOP_K})"
+    )
+    score.add_argument("--top", type=int, default=0, help="show / output only the N strongest contradictions")
+    score.add_argument("--within-article", action="store_true", help="also pair sentences of one article")
+    score.add_argument("--allow-single", action="store_true", help="accept a single article")
+    score.add_argument("--show-dropped", action="store_true", help="list the boilerplate lines removed")
+    score.set_defaults(func=cmd_score)
+
+    from nli.evaluate import add_eval_arguments
+
+    evaluate = sub.add_parser("eval", help="measure the model on labelled pairs")
+    add_eval_arguments(evaluate)
+    evaluate.set_defaults(func=cmd_eval)
+
+    train = sub.add_parser("train", help="train the cross-encoder from a recipe (resumable)")
+    train.add_argument("--recipe", type=Path, default=Path(__file__).parent / "recipes" / "minilm-news-v1.toml")
+    train.add_argument("--run-dir", type=Path, required=True, help="checkpoints go here (keep it outside the repo)")
+    train.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
+    train.add_argument("--max-steps", type=int, help="stop after this many steps (smoke runs)")
+    train.add_argument("--export", type=Path, help="export the final model to this directory")
+    train.add_argument(
+        "--snapshot", action="store_true", help="do not train: turn the run's latest checkpoint into a model directory"
+    )
+    train.set_defaults(func=cmd_train)
+
+    export = sub.add_parser("export", help="export a trained model to fp16 safetensors + ONNX int8, with parity check")
+    export.add_argument("checkpoint", type=Path, nargs="?", help="a trained model directory (HF format)")
+    export.add_argument("--out", type=Path, help="target directory (default: in place)")
+    export.add_argument("--embedder", action="store_true", help="(re)export the sentence encoder to models/")
+    export.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        return _error(str(err), EXIT_INPUT)
+    except ModelError as err:
+        return _error(str(err), EXIT_MODEL)
+    except KeyboardInterrupt:
+        return _error("interrupted", 130)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Shipping a trained model: fp16 safetensors, ONNX export, int8 quantization, parity.
+
+``export_nli`` turns a trained checkpoint directory into ``models/<name>/``;
+``export_embedder`` puts all-MiniLM-L6-v2 in ONNX beside it so that scoring needs no
+torch. Each export ends with a parity check of torch against ONNX on a fixed sample
+of pairs, and fails when the fp32 export disagrees.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nli.backends import NLI_ONNX_FILE, OnnxNLI, TorchNLI, embedder_source_dir
+
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json")
+FP32_ONNX = "onnx/model_fp32.onnx"
+MIN_AGREEMENT = 0.99
+MAX_PROB_DIFF = 0.05
+
+
+class ExportError(RuntimeError):
+    """An export whose ONNX outputs do not match the torch reference."""
+
+
+@dataclass
+class Parity:
+    n: int
+    label_agreement: float
+    max_prob_diff: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def measure_parity(reference, candidate, pairs: Sequence[tuple[str, str]]) -> Parity:
+    """Label agreement and the largest probability difference between two backends."""
+    ref = reference.predict_proba(pairs)
+    got = candidate.predict_proba(pairs)
+    return Parity(
+        n=len(pairs),
+        label_agreement=float((ref.argmax(1) == got.argmax(1)).mean()),
+        max_prob_diff=float(np.abs(ref - got).max()),
+    )
+
+
+def check_parity(
+    parity: Parity, what: str, min_agreement: float = MIN_AGREEMENT, max_diff: float = MAX_PROB_DIFF
+) -> None:
+    if parity.label_agreement < min_agreement or parity.max_prob_diff > max_diff:
+        raise ExportError(
+            f"{what} failed the parity check: label agreement {parity.label_agreement:.4f} "
+            f"(needs >= {min_agreement}), largest probability difference {parity.max_prob_diff:.4f} "
+            f"(needs <= {max_diff}) on {parity.n} pairs"
+        )
+
+
+def parity_pairs(limit: int = 200) -> list[tuple[str, str]]:
+    """A fixed sample: the project's own news pairs, both directions."""
+    path = Path(__file__).resolve().parent.parent / "eval" / "data" / "news_pairs.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [(r["premise"], r["hypothesis"]) for r in rows] + [(r["hypothesis"], r["premise"]) for r in rows]
+    return pairs[:limit]
+
+
+def _onnx_export(model, out_path: Path, output_name: str, sample: dict) -> None:
+    """Export with inputs passed by name; the output is ``logits`` or ``last_hidden_state``."""
+    import torch
+
+    class NamedInputs(torch.nn.Module):
+        # BERT's forward takes attention_mask before token_type_ids: positional
+        # arguments in the ONNX input order would silently swap them.
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, token_type_ids, attention_mask):
+            out = self.inner(input_ids=input_ids, token_type_ids=token_type_ids, attention_mask=attention_mask)
+            return getattr(out, output_name)
+
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    names = ["input_ids", "token_type_ids", "attention_mask"]
+    with torch.no_grad():
+        torch.onnx.export(
+            NamedInputs(model),
+            tuple(sample[n] for n in names),
+            str(out_path),
+            input_names=names,
+            output_names=[output_name],
+            dynamic_axes={**{n: {0: "batch", 1: "sequence"} for n in names}, output_name: {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path, optimize: bool = True) -> None:
+    """Graph-optimize for CPU (fused attention, layer norm, GELU) then dynamic int8."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    source = fp32_path
+    if optimize:
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        optimized = optimize_model(str(fp32_path), model_type="bert", num_heads=12, hidden_size=384)
+        source = fp32_path.with_name("model_opt.onnx")
+        optimized.save_model_to_file(str(source))
+    import onnx
+
+    # Fused operators (com.microsoft domain) defeat shape inference; their outputs are float.
+    quantize_dynamic(
+        str(source),
+        str(int8_path),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+
+
+def _sample_inputs(tokenizer, pairs: bool = True) -> dict:
+    # Two rows of different lengths: a trace without padding lets transformers drop
+    # the attention mask from the graph, and padded batches then go wrong.
+    first = ["A sample premise.", "A much longer sample premise, with a clause or two in it."]
+    second = ["A sample hypothesis.", "Another hypothesis."]
+    if pairs:
+        return tokenizer(first, second, return_tensors="pt", padding=True)
+    return tokenizer(first, return_tensors="pt", padding=True)
+
+
+def export_nli(checkpoint: Path, out_dir: Path, pairs: Sequence[tuple[str, str]] | None = None, log=print) -> dict:
+    """Write config, tokenizer, fp16 safetensors, fp32 and int8 ONNX; check parity."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = AutoTokenizer.from_pretrained(checkpoint)
+    model = AutoModelForSequenceClassification.from_pretrained(checkpoint, dtype=torch.float32).eval()
+    if checkpoint.resolve() != out_dir.resolve():
+        model.half().save_pretrained(out_dir, safe_serialization=True)
+        tokenizer.save_pretrained(out_dir)
+        for extra in ("recipe.toml", "heldout.json"):
+            if (checkpoint / extra).exists():
+                shutil.copy(checkpoint / extra, out_dir / extra)
+    # The ONNX graph is made from the shipped fp16 weights (upcast), so that torch and
+    # ONNX are compared on exactly the weights a user gets.
+    model = AutoModelForSequenceClassification.from_pretrained(
+        out_dir, dtype=torch.float32, attn_implementation="eager"
+    ).eval()
+    log(f"exporting ONNX to {out_dir / FP32_ONNX}")
+    _onnx_export(model, out_dir / FP32_ONNX, "logits", _sample_inputs(tokenizer))
+    quantize_int8(out_dir / FP32_ONNX, out_dir / NLI_ONNX_FILE)
+    pairs = list(pairs or parity_pairs())
+    reference = TorchNLI(out_dir)
+    fp32 = measure_parity(reference, OnnxNLI(out_dir, onnx_file=FP32_ONNX), pairs)
+    int8 = measure_parity(reference, OnnxNLI(out_dir), pairs)
+    report = {"fp32": fp32.to_dict(), "int8": int8.to_dict()}
+    (out_dir / "parity.json").write_text(json.dumps(report, indent=2) + "\n")
+    log(f"parity fp32 {fp32.to_dict()}  int8 {int8.to_dict()}")
+    check_parity(fp32, "the fp32 ONNX export")
+    return report
+
+
+def export_embedder(out_dir: Path, sentences: Sequence[str] | None = None, log=print) -> dict:
+    """all-MiniLM-L6-v2 to ONNX int8, with a cosine parity check against sentence-transformers."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from nli.backends import OnnxEncoder, TorchEncoder
+
+    source = embedder_source_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in (*TOKENIZER_FILES, "config.json"):
+        if (source / name).exists():
+            shutil.copy(source / name, out_dir / name)
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = AutoModel.from_pretrained(source, dtype=torch.float32, attn_implementation="eager").eval()
+    _onnx_export(model, out_dir / FP32_ONNX, "last_hidden_state", _sample_inputs(tokenizer, pairs=False))
+    quantize_int8(out_dir / FP32_ONNX, out_dir / "onnx/model_int8.onnx")
+    sentences = list(sentences or [s for pair in parity_pairs(100) for s in pair])
+    reference = TorchEncoder(source).encode(sentences)
+    result = {}
+    for name, onnx_file in (("fp32", FP32_ONNX), ("int8", "onnx/model_int8.onnx")):
+        got = OnnxEncoder(out_dir, onnx_file=onnx_file).encode(sentences)
+        result[name] = {"n": len(sentences), "min_cosine_to_torch": float((reference * got).sum(1).min())}
+    (out_dir / "parity.json").write_text(json.dumps(result, indent=2) + "\n")
+    log(f"embedder parity {result}")
+    if result["fp32"]["min_cosine_to_torch"] < 0.999:
+        raise ExportError(f"the fp32 embedder export drifted from torch: {result['fp32']}")
+    return result

@@ -1,0 +1,125 @@
+"""End-to-end: the real CLI on the bundled example set, and its bad-input cases."""
+
+import json
+
+import pytest
+from conftest import EXAMPLES, MODEL_DIR, run_cli
+
+needs_model = pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
+
+# (article, words in its sentence) pairs planted in examples/dock-road-fire (see examples/README.md)
+PLANTED = {
+    "number": {("harbour-herald", "Three firefighters"), ("daily-flash", "Eleven firefighters")},
+    "attribution": {("coastal-wire", "port authority said"), ("bay-tv", "port authority denied")},
+    "denial": {("harbour-herald", "Police confirmed"), ("daily-flash", "Police denied")},
+    "cause": {("coastal-wire", "electrical fault"), ("freight-journal", "started deliberately")},
+}
+FALSE_ALARM = {("coastal-wire", "About 60 workers"), ("bay-tv", "40 workers")}
+
+
+def matches(pair, planted):
+    a, b = pair["a"], pair["b"]
+    found = {
+        (art, words)
+        for art, words in planted
+        if (a["article"] == art and words in a["text"]) or (b["article"] == art and words in b["text"])
+    }
+    return found == planted
+
+
+@pytest.fixture(scope="module")
+def report():
+    result = run_cli("score", str(EXAMPLES), "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@needs_model
+def test_json_document_has_the_documented_fields(report):
+    assert report["schema_version"] == "1.0"
+    assert [a["id"] for a in report["articles"]] == [
+        "bay-tv",
+        "coastal-wire",
+        "daily-flash",
+        "freight-journal",
+        "harbour-herald",
+    ]
+    for key in ("articles", "contradictions", "claims", "agreement", "pairs", "stats"):
+        assert key in report
+    first = report["contradictions"][0]
+    assert set(first) >= {"score", "a", "b", "probs", "similarity"}
+    assert set(first["probs"]) == {"a_to_b", "b_to_a"}
+    scores = [c["score"] for c in report["contradictions"]]
+    assert scores == sorted(scores, reverse=True)
+    assert len(report["agreement"]["matrix"]) == 5
+    assert any(d["reason"] == "byline" for a in report["articles"] for d in a["dropped"])
+
+
+@needs_model
+def test_planted_contradictions_come_first(report):
+    top = report["contradictions"][: len(PLANTED)]
+    for name, planted in PLANTED.items():
+        assert any(matches(pair, planted) for pair in top), f"planted {name} contradiction not in the top {len(top)}"
+
+
+@needs_model
+def test_false_alarm_is_not_among_the_top_results(report):
+    assert not any(matches(pair, FALSE_ALARM) for pair in report["contradictions"][:6])
+
+
+@needs_model
+def test_claims_give_every_article_a_stance(report):
+    assert report["claims"]
+    for claim in report["claims"]:
+        assert set(claim["stances"]) == {a["id"] for a in report["articles"]}
+        assert {s["stance"] for s in claim["stances"].values()} <= {
+            "supports",
+            "contradicts",
+            "mentions",
+            "not_mentioned",
+        }
+
+
+@needs_model
+def test_terminal_report_and_output_file(tmp_path):
+    out = tmp_path / "report.json"
+    result = run_cli("score", str(EXAMPLES), "--output", str(out), "--top", "3")
+    assert result.returncode == 0, result.stderr
+    assert "contradictions" in result.stdout
+    assert len(json.loads(out.read_text())["contradictions"]) == 3
+
+
+def test_empty_directory(tmp_path):
+    result = run_cli("score", str(tmp_path))
+    assert result.returncode == 2
+    assert f"nli: error: {tmp_path}: directory has no" in result.stderr
+
+
+def test_single_article_needs_allow_single(tmp_path):
+    (tmp_path / "only.txt").write_text("The bridge over the river was closed on Monday after the storm.\n")
+    result = run_cli("score", str(tmp_path))
+    assert result.returncode == 2
+    assert "only one article" in result.stderr and "--allow-single" in result.stderr
+
+
+def test_bad_jsonl_line_names_file_and_line(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "One sentence here for the test."}) + "\nnot json\n")
+    result = run_cli("score", str(path))
+    assert result.returncode == 2
+    assert f"{path}:2: not valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_article_empty_after_cleaning(tmp_path):
+    (tmp_path / "a.txt").write_text("The bridge over the river was closed on Monday after the storm.\n")
+    (tmp_path / "b.txt").write_text("Follow us on Facebook\nhttps://example.org/x\n")
+    result = run_cli("score", str(tmp_path))
+    assert result.returncode == 2
+    assert "b.txt: nothing left after removing boilerplate" in result.stderr
+
+
+def test_missing_model_directory(tmp_path):
+    result = run_cli("score", str(EXAMPLES), "--model", str(tmp_path / "no-model"))
+    assert result.returncode == 3
+    assert "does not exist" in result.stderr and "make export" in result.stderr

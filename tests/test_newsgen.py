@@ -1,0 +1,105 @@
+import random
+
+import pytest
+
+from nli.newsgen import (
+    change_date,
+    change_number,
+    change_place,
+    drop_attribution,
+    drop_clause,
+    flip_confirmation,
+    generate_pairs,
+    most_overlapping,
+    negate,
+    swap_actor,
+)
+
+
+@pytest.fixture
+def rng():
+    return random.Random(0)
+
+
+def test_change_number_changes_an_unhedged_count(rng):
+    out = change_number("Police said 12 people were arrested in the raid.", rng)
+    assert out is not None and "12" not in out and "people were arrested" in out
+
+
+def test_change_number_leaves_hedged_counts_and_years(rng):
+    assert change_number("At least 5 rockets were fired in 2019.", rng) is None
+
+
+def test_change_number_handles_number_words(rng):
+    out = change_number("Three soldiers were wounded in the attack.", rng)
+    assert out is not None and not out.startswith("Three")
+
+
+def test_change_date(rng):
+    out = change_date("The vote was held on Monday after a long debate.", rng)
+    assert out is not None and "Monday" not in out
+    assert change_date("You may leave the room now, he said.", rng) is None  # "may" is not a month
+    out = change_date("The treaty was signed in March 2014 in the capital.", rng)
+    assert out is not None and "March 2014" not in out
+
+
+def test_change_place(rng):
+    out = change_place("The envoy arrived in Cairo for the talks.", rng)
+    assert out is not None and "Cairo" not in out
+
+
+def test_swap_actor_uses_a_name_from_the_article(rng):
+    out = swap_actor("Maria Lopez said the plan would fail.", rng, ["John Carter"])
+    assert out == "John Carter said the plan would fail."
+    assert swap_actor("The plan would fail.", rng, ["John Carter"]) is None
+
+
+def test_negate_only_clean_auxiliaries(rng):
+    assert negate("The bridge was closed after the storm.", rng) == "The bridge was not closed after the storm."
+    assert negate("The bridge was not closed after the storm.", rng) is None
+    assert negate("If the bridge is closed we will wait.", rng) is None
+
+
+def test_flip_confirmation(rng):
+    assert flip_confirmation("The ministry confirmed the report.", rng) == "The ministry denied the report."
+    assert flip_confirmation("The ministry denied the report.", rng) == "The ministry confirmed the report."
+
+
+def test_drop_attribution(rng):
+    out = drop_attribution("The fire started in the kitchen, Fire Chief Ana Ruiz said.", rng)
+    assert out == "The fire started in the kitchen."
+    out = drop_attribution("The fire started in the kitchen, according to the fire service.", rng)
+    assert out == "The fire started in the kitchen."
+    out = drop_attribution("Police said that the fire started in the kitchen of the restaurant.", rng)
+    assert out == "The fire started in the kitchen of the restaurant."
+
+
+def test_drop_clause(rng):
+    out = drop_clause("The mayor, who was elected in May, opened the bridge.", rng)
+    assert out == "The mayor opened the bridge."
+    out = drop_clause("On Tuesday, the mayor opened the new bridge.", rng)
+    assert out == "The mayor opened the new bridge."
+
+
+def test_most_overlapping_picks_the_related_sentence():
+    others = ["The weather was fine.", "The bridge across the river was opened by the mayor."]
+    assert most_overlapping("The mayor opened the bridge across the river.", others) == others[1]
+
+
+BODIES = [
+    "Police said 12 people were arrested on Monday in Cairo. The ministry confirmed the arrests in a statement. "
+    "Maria Lopez, who leads the group, said the protest was peaceful. The march was stopped by police near the square.",
+    "Rescuers said 40 miners were trapped after the collapse on Friday. John Carter said rescue teams were working "
+    "through the night. The mine, which opened in 1990, was closed last year.",
+]
+
+
+def test_generation_is_reproducible_and_labelled():
+    first = list(generate_pairs(BODIES, seed=3))
+    second = list(generate_pairs(BODIES, seed=3))
+    assert first == second and first
+    assert {p["label"] for p in first} <= {"entailment", "neutral", "contradiction"}
+    for pair in first:
+        assert pair["premise"] != pair["hypothesis"]
+        assert pair["rule"]
+    assert list(generate_pairs(BODIES, seed=4)) != first
