@@ -45,5 +45,9 @@ export: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/nli eval --all-splits --results eval/RESULTS.md $(if $(LIMIT),--limit $(LIMIT),)
 
+# Speed of torch vs ONNX and of `nli score`; rewrites eval/BENCH.md.
+bench: $(STAMP)
+	$(BIN)/nli bench --output eval/BENCH.md
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -110,6 +110,68 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stance(args: argparse.Namespace) -> int:
+    from nli.articles import clean_article, read_articles
+    from nli.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
+
+    if not args.claim.strip():
+        raise InputError(["--claim is empty: give the claim (a headline or a sentence) to take a stance on"])
+    read = read_articles(args.paths)
+    cleaned = [clean_article(a) for a in read.articles]
+    aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
+    results = stance_of_articles(
+        args.claim,
+        [c.body for c in cleaned],
+        [c.article.id for c in cleaned],
+        load_nli(args.model, args.backend),
+        load_encoder(args.backend),
+        aggregator,
+    )
+    if args.json:
+        _write_json({"claim": args.claim, "articles": [r.to_dict() for r in results], "warnings": read.warnings}, None)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Stance on: {args.claim}", show_lines=True)
+    for column in ("article", "stance", "agree", "disagree", "discuss", "unrelated", "deciding sentence"):
+        table.add_column(column)
+    for r in results:
+        evidence = r.evidence[0].text if r.evidence else ""
+        table.add_row(
+            r.article, r.stance, *(f"{r.probs[s]:.2f}" for s in ("agree", "disagree", "discuss", "unrelated")), evidence
+        )
+    Console().print(table)
+    return 0
+
+
+def cmd_stance_eval(args: argparse.Namespace) -> int:
+    from nli.fnc import stance_eval_command
+
+    return stance_eval_command(args)
+
+
+def cmd_stance_train(args: argparse.Namespace) -> int:
+    from nli.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.fnc import train_aggregator
+    from nli.stance import AGGREGATOR_FILE
+
+    aggregator = train_aggregator(
+        args.stances, args.bodies, load_nli(args.model, args.backend), load_encoder(args.backend), args.limit
+    )
+    out = resolve_model_dir(args.model) / AGGREGATOR_FILE
+    aggregator.save(out)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from nli.bench import bench_command
+
+    return bench_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nli", description="Contradiction and stance classifier for news.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +221,40 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="target directory (default: in place)")
     export.add_argument("--embedder", action="store_true", help="(re)export the sentence encoder to models/")
     export.set_defaults(func=cmd_export)
+
+    stance = sub.add_parser("stance", help="each article's stance (agree/disagree/discuss/unrelated) on a claim")
+    stance.add_argument("--claim", required=True, help="the claim: a headline, a sentence, a fact-check")
+    stance.add_argument("paths", nargs="+", help="articles, read as `nli score` reads them")
+    stance.add_argument("--json", action="store_true")
+    stance.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
+    stance.add_argument("--model", help="model directory or name under models/")
+    stance.set_defaults(func=cmd_stance)
+
+    stance_eval = sub.add_parser("stance-eval", help="score FNC-1 style stance files (or Emergent)")
+    stance_eval.add_argument("--stances", type=Path, help="CSV with Headline, Body ID, Stance")
+    stance_eval.add_argument("--bodies", type=Path, help="CSV with Body ID, articleBody")
+    stance_eval.add_argument("--emergent", type=Path, help="an Emergent CSV (claim headline vs article headline)")
+    stance_eval.add_argument("--limit", type=int, help="a reproducible sample of N pairs, stratified by stance")
+    stance_eval.add_argument("--json", action="store_true")
+    stance_eval.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
+    stance_eval.add_argument("--model", help="model directory or name under models/")
+    stance_eval.set_defaults(func=cmd_stance_eval)
+
+    stance_train = sub.add_parser("stance-train", help="fit the stance aggregator on FNC-1 training files")
+    stance_train.add_argument("--stances", type=Path, required=True)
+    stance_train.add_argument("--bodies", type=Path, required=True)
+    stance_train.add_argument("--limit", type=int, default=8000, help="stratified sample size (8000)")
+    stance_train.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
+    stance_train.add_argument("--model", help="model directory or name under models/")
+    stance_train.set_defaults(func=cmd_stance_train)
+
+    bench = sub.add_parser("bench", help="measure torch vs ONNX speed and nli score wall time")
+    bench.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    bench.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/BENCH.md)")
+    bench.add_argument("--threads", type=int, help="threads per backend (default: the cores available)")
+    bench.add_argument("--repeats", type=int, default=3, help="timed repeats; medians are reported")
+    bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -10,10 +10,10 @@ import numpy as np
 
 from nli.articles import Article, InputError, clean_article, read_articles
 from nli.backends import NLIBackend, SentenceEncoder, load_encoder, load_nli
+from nli.claims import group_claims
 from nli.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K, Sentence, propose_pairs
 from nli.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
 from nli.sentences import is_claim, split_sentences, strip_dateline
-from nli.stance import group_claims
 from nli.verdicts import AGREEING, CONTRADICTION, IDENTICAL, Thresholds, combine, probs_dict
 
 LONG_SENTENCE_WORDS = 90

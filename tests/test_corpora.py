@@ -4,6 +4,7 @@ import json
 import zipfile
 
 import pytest
+from conftest import needs_data
 
 from nli.corpora import CORPORA, evaluation_keys, in_claim_eval_split, pair_key
 
@@ -138,3 +139,115 @@ def test_evaluation_keys_include_extra_files(root, tmp_path):
         corpora.CORPORA = saved
     assert pair_key("Own P.", "Own H.") in keys
     assert pair_key("A kid plays.", "Nobody plays.") in keys
+
+
+def write(path, text, encoding="utf-8"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding=encoding)
+
+
+@pytest.fixture
+def more(tmp_path):
+    d = tmp_path
+    write(
+        d / "semi_automatic_nli_nyu/base_news/train.jsonl",
+        json.dumps({"premise": "P.", "hypothesis": "H.", "label": "n"}) + "\n",
+    )
+    write(d / "conjnli/adversarial_train_15k.tsv", "\ufeffPremise\tHypothesis\tLabel\nA and B.\tA.\tentailment\n")
+    write(
+        d / "cad_nli/all_combined/train.tsv", 'sentence1\tsentence2\tgold_label\nA "quoted" man.\tA man.\tentailment\n'
+    )
+    write(
+        d / "mpe/mpe_train.txt",
+        "ID\tpremise1\tpremise2\tpremise3\tpremise4\thypothesis\tentailment_judgments\tneutral_judgments\t"
+        "contradiction_judgments\tgold_label\n1\t1.jpg#0/A boy.\t1.jpg#1/A kid.\t1.jpg#2/He runs.\t1.jpg#3/Outside.\t"
+        "A child.\t5\t0\t0\tentailment\n",
+    )
+    write(d / "taxinli/taxinli10k_MNLIDev.tsv", "prem\thyp\tlabel\tpairID\nDev p.\tDev h.\tneutral\t1n\n")
+    write(
+        d / "taxinli/taxinli10k.tsv",
+        "prem\thyp\tlabel\tpairID\nDev p.\tDev h.\tneutral\t1n\nTrain p.\tTrain h.\tcontradiction\t2c\n",
+    )
+    write(
+        d / "covidfact/COVIDFACT_dataset.jsonl",
+        "".join(
+            json.dumps({"claim": f"Claim {i}.", "label": "REFUTED", "evidence": ["E1.", "E2."]}) + "\n"
+            for i in range(10)
+        ),
+    )
+    write(
+        d / "med_monotonicity/MED.tsv",
+        "index\tsentence1\tsentence2\tgold_label\n1\tNo dog ran.\tNo small dog ran.\tentailment\n2\tSome dog ran.\tSome small dog ran.\tneutral\n",
+    )
+    write(d / "mnli_samples_textfooler/mnli_matched", "contradiction\tP .\tH .\n")
+    write(
+        d / "chaosnli/chaosNLI_mnli_m.jsonl",
+        json.dumps({"majority_label": "e", "example": {"premise": "P.", "hypothesis": "H."}}) + "\n",
+    )
+    write(d / "xnli_en_dev/dev-en.tsv", "P.\tH.\tneutral\n")
+    write(
+        d / "negation_nli_hossain2020/MNLI.txt",
+        "index\tText\tHypothesis\tgold_label\n0\tCaf\xe9 not open.\tIt is open.\tcontradiction\n",
+        "cp1252",
+    )
+    write(
+        d / "control_nli/data/test.jsonl", json.dumps({"premise": "Long P.", "hypothesis": "H.", "label": "c"}) + "\n"
+    )
+    write(
+        d / "fever_symmetric/symmetric_v0.2/fever_symmetric_test.jsonl",
+        json.dumps({"claim": "C.", "evidence": "E.", "gold_label": "REFUTES"}) + "\n",
+    )
+    write(d / "nope/nli_corpus.main.jsonl", json.dumps({"premise": "P.", "hypothesis": "H.", "label": "E"}) + "\n")
+    write(
+        d / "ambient/test.jsonl",
+        json.dumps({"premise": "P.", "hypothesis": "H.", "labels": "neutral"})
+        + "\n"
+        + json.dumps({"premise": "P2.", "hypothesis": "H2.", "labels": "entailment, neutral"})
+        + "\n",
+    )
+    return d
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("semi-nli-train", [("P.", "H.", "neutral")]),
+        ("conjnli-train", [("A and B.", "A.", "entailment")]),
+        ("cad-train", [('A "quoted" man.', "A man.", "entailment")]),
+        ("mpe-train", [("A boy. A kid. He runs. Outside.", "A child.", "entailment")]),
+        ("taxinli-train", [("Train p.", "Train h.", "contradiction")]),
+        ("taxinli-mnli-dev", [("Dev p.", "Dev h.", "neutral")]),
+        (
+            "med",
+            [
+                ("No dog ran.", "No small dog ran.", "entailment"),
+                ("Some dog ran.", "Some small dog ran.", "not_entailment"),
+            ],
+        ),
+        ("mnli-m-sample", [("P .", "H .", "contradiction")]),
+        ("chaosnli-mnli", [("P.", "H.", "entailment")]),
+        ("xnli-en-dev", [("P.", "H.", "neutral")]),
+        ("negation-mnli", [("Café not open.", "It is open.", "contradiction")]),
+        ("control-test", [("Long P.", "H.", "contradiction")]),
+        ("fever-symmetric", [("E.", "C.", "contradiction")]),
+        ("nope", [("P.", "H.", "entailment")]),
+        ("ambient", [("P.", "H.", "neutral")]),
+    ],
+)
+def test_loader_formats(more, name, expected):
+    assert [(r["premise"], r["hypothesis"], r["label"]) for r in rows(name, more)] == expected
+
+
+def test_covidfact_joins_evidence_and_splits_by_claim(more):
+    train, test = rows("covidfact-train", more), rows("covidfact-test", more)
+    assert len(train) + len(test) == 10
+    assert all(r["premise"] == "E1. E2." and r["label"] == "contradiction" for r in train + test)
+
+
+@needs_data
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_every_loader_reads_the_real_files(name):
+    got = list(CORPORA[name].rows())
+    assert got, name
+    allowed = {"entailment", "not_entailment"} if CORPORA[name].two_way else {"entailment", "neutral", "contradiction"}
+    assert {r["label"] for r in got} <= allowed

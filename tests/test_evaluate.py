@@ -140,3 +140,35 @@ def test_cli_eval_json_on_the_news_pairs(tmp_path):
     assert (tmp_path / "news_pairs-reliability.png").exists()
     errors = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
     assert len(errors) == round(40 * (1 - document["accuracy"]))
+
+
+def test_saved_dataset_with_class_label_names(tmp_path):
+    datasets = pytest.importorskip("datasets")
+    features = datasets.Features(
+        {
+            "premise": datasets.Value("string"),
+            "hypothesis": datasets.Value("string"),
+            "label": datasets.ClassLabel(names=["entailment", "neutral", "contradiction"]),
+        }
+    )
+    data = datasets.Dataset.from_dict(
+        {"premise": ["A.", "B."], "hypothesis": ["C.", "D."], "label": [2, 0]}, features=features
+    )
+    data.save_to_disk(str(tmp_path / "saved"))
+    from nli.evaluate import read_saved_dataset
+
+    pairs = read_saved_dataset(
+        tmp_path / "saved", None, "premise", "hypothesis", "label", ("entailment", "neutral", "contradiction")
+    )
+    assert pairs.labels == ["contradiction", "entailment"]
+
+
+@pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
+def test_cli_compare_backends(tmp_path):
+    result = run_cli(
+        "eval", "eval/data/news_pairs.jsonl", "--limit", "24", "--json", "--compare-backends", "--bootstrap", "0"
+    )
+    assert result.returncode == 0, result.stderr
+    comparison = json.loads(result.stdout)["backend_comparison"]
+    assert comparison["reference"] == "torch"
+    assert 0.0 <= comparison["label_agreement"] <= 1.0 and comparison["max_prob_diff"] >= 0.0

@@ -1,0 +1,273 @@
+"""``nli bench``: speed of the torch and ONNX paths, measured in one run on the same pairs.
+
+Each backend is measured in its own child process, so that its peak memory is its
+own and the ONNX measurements run without torch loaded. Figures are medians of
+repeated runs; compare ratios from one run, not figures across machines.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from nli.backends import DEFAULT_NLI_MODEL, resolve_model_dir
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SET = PROJECT_ROOT / "examples" / "dock-road-fire"
+BATCH_SIZES = (1, 8, 32)
+FP32_CACHE = Path.home() / ".cache" / "nli" / "onnx-fp32"
+
+
+def bench_pairs(limit: int = 256) -> list[tuple[str, str]]:
+    """Realistic news sentence pairs: the project's news pairs, both directions, shuffled."""
+    from nli.export import parity_pairs
+
+    pairs = parity_pairs(10_000)
+    random.Random(0).shuffle(pairs)
+    return pairs[:limit]
+
+
+def _fp32_onnx(model_dir: Path) -> Path:
+    """The fp32 ONNX graph (not committed): the model's own, or one exported to a cache."""
+    local = model_dir / "onnx" / "model_fp32.onnx"
+    if local.exists():
+        return local
+    cached = FP32_CACHE / model_dir.name / "onnx" / "model_fp32.onnx"
+    if not cached.exists():
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        from nli.export import _onnx_export, _sample_inputs
+
+        model = AutoModelForSequenceClassification.from_pretrained(
+            model_dir, dtype=torch.float32, attn_implementation="eager"
+        ).eval()
+        _onnx_export(model, cached, "logits", _sample_inputs(AutoTokenizer.from_pretrained(model_dir)))
+    return cached
+
+
+def _timed(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_backend(kind: str, model_dir: str, onnx_file: str, threads: int, repeats: int) -> dict:
+    """Run in a child process: pairs/s at each batch size, the probabilities, peak RSS."""
+    import resource
+
+    import numpy as np
+
+    from nli.backends import OnnxNLI, TorchNLI
+
+    pairs = bench_pairs()
+    if kind == "torch":
+        model = TorchNLI(Path(model_dir), threads=threads)
+    else:
+        model = OnnxNLI(Path(model_dir), onnx_file=onnx_file, threads=threads)
+    model.predict_proba(pairs[:8])  # warm-up
+    figures = {}
+    for batch in BATCH_SIZES:
+        subset = pairs[:64] if batch == 1 else pairs
+        seconds = _timed(lambda b=batch, s=subset: model.predict_proba(s, batch_size=b), repeats)
+        figures[str(batch)] = round(len(subset) / seconds, 1)
+    probs = model.predict_proba(pairs)
+    return {
+        "pairs_per_s": figures,
+        "labels": np.asarray(probs).argmax(1).tolist(),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "torch_loaded": "torch" in sys.modules,
+    }
+
+
+def measure_encoder(kind: str, threads: int, repeats: int) -> dict:
+    from nli.backends import load_encoder
+
+    sentences = sorted({s for pair in bench_pairs() for s in pair})
+    encoder = load_encoder(kind, threads=threads)
+    encoder.encode(sentences[:8])
+    seconds = _timed(lambda: encoder.encode(sentences), repeats)
+    return {"sentences_per_s": round(len(sentences) / seconds, 1)}
+
+
+def _child(function: str, *args) -> dict:
+    code = (
+        f"import json, sys\nfrom nli.bench import {function}\nprint(json.dumps({function}(*json.loads(sys.argv[1]))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(list(args))], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"benchmark child {function}{args} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def synthetic_set(n_articles: int, out_dir: Path, sentences_per_article: int = 8, seed: int = 0) -> Path:
+    """Articles about one event of fixed size: example sentences, shuffled, with counts varied."""
+    from nli.articles import clean_article, read_articles
+    from nli.sentences import is_claim, split_sentences
+
+    pool = [
+        s
+        for article in read_articles([EXAMPLE_SET]).articles
+        for s in split_sentences(clean_article(article).body)
+        if is_claim(s)
+    ]
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for i in range(n_articles):
+        chosen = rng.sample(pool, min(sentences_per_article, len(pool)))
+        varied = [re.sub(r"\b\d+\b", lambda m: str(int(m.group()) + rng.choice([0, 0, 1, 5])), s) for s in chosen]
+        (out_dir / f"article-{i:03d}.txt").write_text("\n\n".join(varied) + "\n", encoding="utf-8")
+    return out_dir
+
+
+def time_score_cold(path: Path) -> dict:
+    """A fresh process: import, model load, scoring; and whether torch got imported."""
+    code = (
+        "import sys, time, json\n"
+        "start = time.perf_counter()\n"
+        "import nli\n"
+        f"report = nli.score_articles([{str(path)!r}])\n"
+        "print(json.dumps({'seconds': time.perf_counter() - start, 'torch_loaded': 'torch' in sys.modules,"
+        " 'nli_calls': report.stats.nli_calls}))\n"
+    )
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-2000:])
+    inner = json.loads(result.stdout.strip().splitlines()[-1])
+    return {
+        "wall_seconds": round(wall, 2),
+        **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in inner.items()},
+    }
+
+
+def run(
+    threads: int | None = None, repeats: int = 3, sizes: tuple[int, ...] = (10, 50, 200), work_dir: Path | None = None
+) -> dict:
+    import tempfile
+
+    from nli.backends import default_threads
+
+    threads = threads or default_threads()
+    model_dir = resolve_model_dir(None, DEFAULT_NLI_MODEL)
+    fp32 = _fp32_onnx(model_dir)
+    print(f"benchmarking {model_dir} on {threads} threads", file=sys.stderr)
+    backends = {
+        "torch_fp32": _child("measure_backend", "torch", str(model_dir), "", threads, repeats),
+        "onnx_fp32": _child(
+            "measure_backend", "onnx", str(fp32.parent.parent), "onnx/model_fp32.onnx", threads, repeats
+        ),
+        "onnx_int8": _child("measure_backend", "onnx", str(model_dir), "onnx/model_int8.onnx", threads, repeats),
+    }
+    reference = backends["torch_fp32"]["labels"]
+
+    def agreement(name: str) -> float:
+        labels = backends[name]["labels"]
+        return round(sum(a == b for a, b in zip(labels, reference, strict=True)) / len(labels), 4)
+
+    embed = {kind: _child("measure_encoder", kind, threads, repeats)["sentences_per_s"] for kind in ("torch", "onnx")}
+    score = {"example": time_score_cold(EXAMPLE_SET)}
+    work = Path(work_dir or tempfile.mkdtemp(prefix="nli-bench-"))
+    for size in sizes:
+        print(f"  scoring a synthetic set of {size} articles", file=sys.stderr)
+        score[str(size)] = time_score_cold(synthetic_set(size, work / f"set-{size}"))
+    import nli
+
+    model = nli.load_nli()
+    encoder = nli.load_encoder()
+    nli.score_articles([EXAMPLE_SET], nli=model, encoder=encoder)
+    warm = _timed(lambda: nli.score_articles([EXAMPLE_SET], nli=model, encoder=encoder), repeats)
+    result = {
+        "machine": {"cores": os.cpu_count(), "threads": threads, "date": datetime.date.today().isoformat()},
+        "model": str(model_dir),
+        "pairs": len(reference),
+        "nli_pairs_per_s": {name: b["pairs_per_s"] for name, b in backends.items()},
+        "peak_rss_mb": {name: b["peak_rss_mb"] for name, b in backends.items()},
+        "speedup_int8_vs_torch": round(
+            backends["onnx_int8"]["pairs_per_s"]["32"] / backends["torch_fp32"]["pairs_per_s"]["32"], 2
+        ),
+        "speedup_fp32_onnx_vs_torch": round(
+            backends["onnx_fp32"]["pairs_per_s"]["32"] / backends["torch_fp32"]["pairs_per_s"]["32"], 2
+        ),
+        "agreement_int8_vs_torch": agreement("onnx_int8"),
+        "agreement_fp32_onnx_vs_torch": agreement("onnx_fp32"),
+        "onnx_ran_without_torch": not backends["onnx_int8"]["torch_loaded"],
+        "embed_sentences_per_s": embed,
+        "score_seconds": {k: v["wall_seconds"] for k, v in score.items()},
+        "score_detail": score,
+        "score_warm_seconds_example": round(warm, 3),
+    }
+    return result
+
+
+def markdown(result: dict) -> str:
+    m = result["machine"]
+    lines = [
+        "# Speed benchmark",
+        "",
+        f"{m['date']}, {m['cores']} cores, {m['threads']} threads, model `{result['model']}`, "
+        f"{result['pairs']} news sentence pairs (eval/data/news_pairs.jsonl, both directions). "
+        "Medians of repeated runs, all measured in one `make bench` run; regenerate, do not edit.",
+        "",
+        "## NLI cross-encoder, pairs per second",
+        "",
+        "| path | batch 1 | batch 8 | batch 32 | peak RSS (MB) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, figures in result["nli_pairs_per_s"].items():
+        lines.append(f"| {name} | {figures['1']} | {figures['8']} | {figures['32']} | {result['peak_rss_mb'][name]} |")
+    lines += [
+        "",
+        f"- ONNX int8 vs torch fp32 at batch 32: **{result['speedup_int8_vs_torch']}×**, "
+        f"label agreement {100 * result['agreement_int8_vs_torch']:.1f}% (target: ≥ 2.5×, ≥ 98%)",
+        f"- ONNX fp32 vs torch fp32 at batch 32: {result['speedup_fp32_onnx_vs_torch']}×, "
+        f"label agreement {100 * result['agreement_fp32_onnx_vs_torch']:.1f}%",
+        f"- ONNX measured without torch imported: {result['onnx_ran_without_torch']}",
+        f"- Sentence embeddings per second: torch {result['embed_sentences_per_s']['torch']}, "
+        f"ONNX int8 {result['embed_sentences_per_s']['onnx']}",
+        "",
+        "## `nli score`, end to end (cold: new process, imports, model load)",
+        "",
+        "| set | articles | seconds | NLI calls | torch imported |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for name, detail in result["score_detail"].items():
+        articles = "5" if name == "example" else name
+        label = "examples/dock-road-fire" if name == "example" else "synthetic"
+        lines.append(
+            f"| {label} | {articles} | {detail['wall_seconds']} | {detail['nli_calls']} | {detail['torch_loaded']} |"
+        )
+    lines += [
+        "",
+        f"Warm (models loaded) on the example set: {result['score_warm_seconds_example']} s. "
+        "Synthetic sets repeat sentences of the example set, eight per article, with counts varied, so the "
+        "event size is fixed and NLI calls should grow linearly with the number of articles.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def bench_command(args) -> int:
+    result = run(threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes))
+    if args.output:
+        args.output.write_text(markdown(result), encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    elif not args.output:
+        sys.stdout.write(markdown(result))
+    return 0

@@ -1,0 +1,249 @@
+"""FNC-1 style stance data: reading, the FNC-1 score, training and evaluating the aggregator.
+
+The FNC-1 score, from its definition: each pair earns 0.25 when the
+related/unrelated call is right, and for a related gold pair, another 0.75 when the
+exact stance (agree, disagree, discuss) is right. The relative score divides by the
+best possible (every call right).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nli.articles import InputError
+from nli.stance import STANCES
+
+RELATED = ("agree", "disagree", "discuss")
+EMERGENT_STANCES = {"for": "agree", "against": "disagree", "observing": "discuss"}
+
+
+@dataclass
+class StancePairs:
+    name: str
+    headlines: list[str]
+    body_ids: list[str]
+    stances: list[str]
+    bodies: dict[str, str]
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    if not path.exists():
+        raise InputError([f"{path}: no such file"])
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError([f"{path}:1: missing column(s) {', '.join(missing)}; expected {', '.join(required)}"])
+        rows = [(reader.line_num, row) for row in reader]
+    if not rows:
+        raise InputError([f"{path}: no rows"])
+    return rows
+
+
+def read_fnc(stances_path: Path, bodies_path: Path) -> StancePairs:
+    """Read an FNC-1 pair of files (Headline, Body ID, Stance / Body ID, articleBody)."""
+    bodies = {
+        row["Body ID"].strip(): row["articleBody"] for _, row in _read_csv(bodies_path, ("Body ID", "articleBody"))
+    }
+    problems = []
+    pairs = StancePairs(stances_path.stem, [], [], [], bodies)
+    for line, row in _read_csv(stances_path, ("Headline", "Body ID", "Stance")):
+        where = f"{stances_path}:{line}"
+        headline, body_id, stance = row["Headline"].strip(), row["Body ID"].strip(), row["Stance"].strip().lower()
+        if not headline:
+            problems.append(f"{where}: empty headline (the claim)")
+        elif body_id not in bodies:
+            problems.append(f"{where}: Body ID {body_id} is not in {bodies_path}")
+        elif stance not in STANCES:
+            problems.append(f"{where}: unknown stance {row['Stance']!r}; expected one of {', '.join(STANCES)}")
+        else:
+            pairs.headlines.append(headline)
+            pairs.body_ids.append(body_id)
+            pairs.stances.append(stance)
+    if problems:
+        raise InputError(problems[:50] + ([f"... and {len(problems) - 50} more"] if len(problems) > 50 else []))
+    return pairs
+
+
+def read_emergent(path: Path) -> StancePairs:
+    """Emergent: claim headline against article headline (for / against / observing)."""
+    pairs = StancePairs(path.stem, [], [], [], {})
+    problems = []
+    for line, row in _read_csv(path, ("claimHeadline", "articleHeadline", "articleHeadlineStance")):
+        stance = EMERGENT_STANCES.get(row["articleHeadlineStance"].strip().lower())
+        if stance is None:
+            problems.append(
+                f"{path}:{line}: unknown stance {row['articleHeadlineStance']!r}; expected for, against, observing"
+            )
+            continue
+        body_id = f"row{line}"
+        pairs.bodies[body_id] = row["articleHeadline"]
+        pairs.headlines.append(row["claimHeadline"])
+        pairs.body_ids.append(body_id)
+        pairs.stances.append(stance)
+    if problems:
+        raise InputError(problems[:50])
+    return pairs
+
+
+def stratified_sample(pairs: StancePairs, limit: int | None, seed: int = 0) -> StancePairs:
+    """A reproducible sample of ``limit`` pairs, each stance in proportion."""
+    if not limit or limit >= len(pairs.stances):
+        return pairs
+    rng = random.Random(seed)
+    by_stance: dict[str, list[int]] = {}
+    for i, stance in enumerate(pairs.stances):
+        by_stance.setdefault(stance, []).append(i)
+    picked = []
+    for _stance, indices in sorted(by_stance.items()):
+        share = max(1, round(limit * len(indices) / len(pairs.stances)))
+        picked.extend(rng.sample(indices, min(share, len(indices))))
+    rest = [i for i in range(len(pairs.stances)) if i not in set(picked)]
+    picked = sorted(
+        rng.sample(picked, limit) if len(picked) > limit else picked + rng.sample(rest, limit - len(picked))
+    )
+    return StancePairs(
+        pairs.name,
+        [pairs.headlines[i] for i in picked],
+        [pairs.body_ids[i] for i in picked],
+        [pairs.stances[i] for i in picked],
+        pairs.bodies,
+    )
+
+
+def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float, float]:
+    """(score, best possible score, relative score in percent)."""
+    score = best = 0.0
+    for g, p in zip(gold, predicted, strict=True):
+        g_related, p_related = g != "unrelated", p != "unrelated"
+        best += 0.25 + (0.75 if g_related else 0.0)
+        if g_related == p_related:
+            score += 0.25
+            if g_related and g == p:
+                score += 0.75
+    return score, best, 100.0 * score / best if best else 0.0
+
+
+def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True):
+    from nli.stance import embed_bodies, featurize
+
+    body_ids = sorted(set(pairs.body_ids))
+    started = time.perf_counter()
+    embedded = dict(zip(body_ids, embed_bodies([pairs.bodies[b] for b in body_ids], encoder), strict=True))
+    unique_headlines = sorted(set(pairs.headlines))
+    vectors = dict(zip(unique_headlines, encoder.encode(unique_headlines), strict=True))
+    if progress:
+        print(
+            f"  embedded {len(body_ids)} bodies and {len(unique_headlines)} claims "
+            f"in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def report(done: int, total: int) -> None:
+        if progress:
+            elapsed = time.perf_counter() - started
+            print(f"  NLI {done}/{total} pairs, {elapsed / 60:.1f} min", file=sys.stderr, flush=True)
+
+    return featurize(
+        pairs.headlines,
+        np.stack([vectors[h] for h in pairs.headlines]),
+        [embedded[b] for b in pairs.body_ids],
+        nli,
+        progress=report,
+    )
+
+
+def evaluate_stance(pairs: StancePairs, nli, encoder, aggregator, related_only: bool = False) -> dict:
+    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+    started = time.perf_counter()
+    feats = featurize_pairs(pairs, nli, encoder)
+    probs = aggregator.predict_proba(np.stack([f.features for f in feats]))
+    labels = list(RELATED) if related_only else list(STANCES)
+    if related_only:
+        probs = probs[:, : len(RELATED)]
+    predicted = [labels[int(i)] for i in probs.argmax(axis=1)]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        pairs.stances, predicted, labels=labels, zero_division=0
+    )
+    score, best, relative = fnc_score(pairs.stances, predicted)
+    result = {
+        "dataset": pairs.name,
+        "n": len(pairs.stances),
+        "accuracy": round(float(np.mean([g == p for g, p in zip(pairs.stances, predicted, strict=True)])), 4),
+        "macro_f1": round(
+            float(f1_score(pairs.stances, predicted, labels=labels, average="macro", zero_division=0)), 4
+        ),
+        "per_class": {
+            label: {
+                "precision": round(float(precision[i]), 4),
+                "recall": round(float(recall[i]), 4),
+                "f1": round(float(f1[i]), 4),
+                "support": int(support[i]),
+            }
+            for i, label in enumerate(labels)
+        },
+        "confusion": {"labels": labels, "matrix": confusion_matrix(pairs.stances, predicted, labels=labels).tolist()},
+        "seconds": round(time.perf_counter() - started, 1),
+        "backend": nli.name,
+    }
+    if not related_only:
+        result.update({"fnc_score": round(relative, 2), "fnc_raw": [score, best]})
+    return result
+
+
+def train_aggregator(stances: Path, bodies: Path, nli, encoder, limit: int, seed: int = 0):
+    from nli.stance import fit_aggregator
+
+    pairs = stratified_sample(read_fnc(stances, bodies), limit, seed)
+    feats = featurize_pairs(pairs, nli, encoder)
+    aggregator = fit_aggregator(np.stack([f.features for f in feats]), pairs.stances, seed)
+    aggregator.info.update(
+        {
+            "trained_on": f"{stances.name} (FNC-1 training side), stratified sample of {len(pairs.stances)} pairs, seed {seed}",
+            "labels": dict(Counter(pairs.stances)),
+        }
+    )
+    return aggregator
+
+
+def stance_eval_command(args) -> int:
+    from nli.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.stance import AGGREGATOR_FILE, Aggregator
+
+    if args.emergent:
+        pairs = read_emergent(args.emergent)
+    else:
+        if not (args.stances and args.bodies):
+            raise InputError(["give --stances FILE.csv and --bodies FILE.csv (FNC-1 format), or --emergent FILE.csv"])
+        pairs = read_fnc(args.stances, args.bodies)
+    pairs = stratified_sample(pairs, args.limit)
+    nli = load_nli(args.model, args.backend)
+    aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
+    result = evaluate_stance(pairs, nli, load_encoder(args.backend), aggregator, related_only=bool(args.emergent))
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        from rich.console import Console
+
+        console = Console()
+        head = f"FNC-1 relative score {result['fnc_score']:.2f}  " if "fnc_score" in result else ""
+        console.print(
+            f"[bold]{result['dataset']}[/] n={result['n']}  {head}accuracy {result['accuracy']:.4f}  "
+            f"macro-F1 {result['macro_f1']:.4f}"
+        )
+        for label, row in result["per_class"].items():
+            console.print(
+                f"  {label:10s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  n {row['support']}"
+            )
+    return 0
