@@ -135,11 +135,7 @@ def test_cli_stance_eval_and_stance_on_a_tiny_fixture(tmp_path):
     doc = json.loads(result.stdout)
     by_article = {a["article"]: a for a in doc["articles"]}
     assert by_article["body3"]["stance"] == "unrelated"
-    assert (
-        by_article["body1"]["evidence"][0]["similarity"] > by_article["body3"]["evidence"][0]["similarity"]
-        if by_article["body3"]["evidence"]
-        else True
-    )
+    assert by_article["body1"]["evidence"][0]["similarity"] > 0.3
     assert abs(sum(by_article["body1"]["probs"].values()) - 1) < 1e-3
 
 
