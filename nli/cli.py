@@ -61,6 +61,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         allow_single=args.allow_single,
         progress=_stderr_progress(),
     )
+    if args.html:
+        from nli.html import render_score_html
+
+        args.html.write_text(render_score_html(report, top=args.top or 20), encoding="utf-8")
+        print(f"wrote {args.html}", file=sys.stderr)
     if args.json or args.output:
         document = report.to_dict()
         document["contradictions"] = document["contradictions"][: args.top] if args.top else document["contradictions"]
@@ -197,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--within-article", action="store_true", help="also pair sentences of one article")
     score.add_argument("--allow-single", action="store_true", help="accept a single article")
     score.add_argument("--show-dropped", action="store_true", help="list the boilerplate lines removed")
+    score.add_argument("--html", type=Path, help="also write a self-contained HTML report to this file")
     score.set_defaults(func=cmd_score)
 
     from nli.evaluate import add_eval_arguments

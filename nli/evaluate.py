@@ -392,6 +392,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout (a list for several sets)")
     parser.add_argument("--save", type=Path, help="write JSON results and PNG plots to this directory")
     parser.add_argument("--errors", type=Path, help="write misclassified pairs (JSONL) to this file")
+    parser.add_argument("--html", type=Path, help="write a self-contained HTML report to this file")
     parser.add_argument("--compare-backends", action="store_true", help="run torch and ONNX on the same pairs")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
     parser.add_argument("--list", action="store_true", help="list the named sets and exit")
@@ -443,6 +444,12 @@ def evaluate_command(args: argparse.Namespace) -> int:
     reference = load_nli(args.model, "torch") if args.compare_backends and args.backend != "torch" else None
     results = []
     all_errors = []
+    plots: dict[str, list[Path]] = {}
+    plot_dir = args.save
+    if args.html and not plot_dir:
+        import tempfile
+
+        plot_dir = Path(tempfile.mkdtemp(prefix="nli-eval-"))
     for pairs in sets:
         pairs = pairs.sample(args.limit)
         result, probs = evaluate_pairs(pairs, nli, args.batch_size, args.bootstrap)
@@ -459,14 +466,20 @@ def evaluate_command(args: argparse.Namespace) -> int:
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
             (args.save / f"{pairs.name}.json").write_text(json.dumps(result, indent=2) + "\n")
-            save_plots(result, probs, pairs, args.save)
-        if args.errors:
+        if plot_dir:
+            plots[pairs.name] = save_plots(result, probs, pairs, plot_dir)
+        if args.errors or args.html:
             all_errors.extend({"dataset": pairs.name, **e} for e in misclassified(pairs, probs))
         if not args.json:
             render_table(result)
     if args.errors:
         args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in all_errors), encoding="utf-8")
         print(f"wrote {len(all_errors)} misclassified pairs to {args.errors}", file=sys.stderr)
+    if args.html:
+        from nli.html import render_eval_html
+
+        args.html.write_text(render_eval_html(results, plots, all_errors), encoding="utf-8")
+        print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         document = results[0] if len(results) == 1 else results
         sys.stdout.write(json.dumps(document, indent=2) + "\n")

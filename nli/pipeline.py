@@ -94,7 +94,9 @@ def score_articles(
                 )
         sentences.extend(Sentence(clean.article.id, i, text) for i, text in enumerate(claims))
         a = clean.article
-        summaries.append(ArticleSummary(a.id, a.title, a.source, a.date, a.origin, split, len(claims), clean.dropped))
+        summaries.append(
+            ArticleSummary(a.id, a.title, a.source, a.date, a.origin, a.text, split, len(claims), clean.dropped)
+        )
 
     nli = nli or load_nli(model, backend)
     encoder = encoder or load_encoder(backend)

@@ -82,6 +82,7 @@ class ArticleSummary:
     source: str | None
     date: str | None
     origin: str
+    text: str
     sentences: list[str]
     claims_considered: int
     dropped: list[DroppedLine]
@@ -93,6 +94,7 @@ class ArticleSummary:
             "source": self.source,
             "date": self.date,
             "origin": self.origin,
+            "text": self.text,
             "sentences": self.sentences,
             "claims_considered": self.claims_considered,
             "dropped": [d.to_dict() for d in self.dropped],
