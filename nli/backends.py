@@ -114,6 +114,16 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
+def onnx_session(path: Path, threads: int | None):
+    """One onnxruntime CPU session, threads set from the machine, reused for every call."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(_require(path, "ONNX export")), options, providers=["CPUExecutionProvider"])
+
+
 class NLIBackend(Protocol):
     name: str
     model_dir: Path
@@ -133,15 +143,8 @@ class OnnxNLI:
     name: str = "onnx"
 
     def __post_init__(self) -> None:
-        import onnxruntime as ort
-
         self.tokenizer = PairTokenizer(self.model_dir)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads or default_threads()
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(
-            str(_require(self.model_dir / self.onnx_file, "ONNX export")), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = onnx_session(self.model_dir / self.onnx_file, self.threads)
         self.input_names = {i.name for i in self.session.get_inputs()}
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
@@ -217,14 +220,8 @@ class OnnxEncoder:
     name: str = "onnx"
 
     def __post_init__(self) -> None:
-        import onnxruntime as ort
-
         self.tokenizer = PairTokenizer(self.model_dir, max_length=256)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads or default_threads()
-        self.session = ort.InferenceSession(
-            str(_require(self.model_dir / self.onnx_file, "ONNX export")), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = onnx_session(self.model_dir / self.onnx_file, self.threads)
         self.input_names = {i.name for i in self.session.get_inputs()}
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:

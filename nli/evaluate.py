@@ -209,6 +209,19 @@ def bootstrap_interval(gold: np.ndarray, predicted: np.ndarray, metric, resample
     return [round(float(low), 4), round(float(high), 4)]
 
 
+def per_class_table(names, precision, recall, f1, support) -> dict:
+    """label -> {precision, recall, f1, support}, from scikit-learn's arrays."""
+    return {
+        name: {
+            "precision": round(float(precision[i]), 4),
+            "recall": round(float(recall[i]), 4),
+            "f1": round(float(f1[i]), 4),
+            "support": int(support[i]),
+        }
+        for i, name in enumerate(names)
+    }
+
+
 def compute_metrics(labels: list[str], probs: np.ndarray, bootstrap: int = 1000) -> dict:
     """Accuracy, macro-F1, per-class figures, confusion, ECE, Brier and bootstrap intervals."""
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
@@ -232,15 +245,7 @@ def compute_metrics(labels: list[str], probs: np.ndarray, bootstrap: int = 1000)
         "scheme": "two-way (our neutral and contradiction folded into not_entailment)" if two_way else "three-way",
         "accuracy": round(float(accuracy_score(gold, predicted)), 4),
         "macro_f1": round(float(macro_f1(gold, predicted)), 4),
-        "per_class": {
-            name: {
-                "precision": round(float(precision[i]), 4),
-                "recall": round(float(recall[i]), 4),
-                "f1": round(float(f1[i]), 4),
-                "support": int(support[i]),
-            }
-            for i, name in enumerate(names)
-        },
+        "per_class": per_class_table(names, precision, recall, f1, support),
         "confusion": {
             "labels": list(names),
             "matrix": confusion_matrix(gold, predicted, labels=class_ids).tolist(),

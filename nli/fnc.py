@@ -166,6 +166,8 @@ def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True):
 def evaluate_stance(pairs: StancePairs, nli, encoder, aggregator, related_only: bool = False) -> dict:
     from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
+    from nli.evaluate import per_class_table
+
     started = time.perf_counter()
     feats = featurize_pairs(pairs, nli, encoder)
     probs = aggregator.predict_proba(np.stack([f.features for f in feats]))
@@ -184,15 +186,7 @@ def evaluate_stance(pairs: StancePairs, nli, encoder, aggregator, related_only: 
         "macro_f1": round(
             float(f1_score(pairs.stances, predicted, labels=labels, average="macro", zero_division=0)), 4
         ),
-        "per_class": {
-            label: {
-                "precision": round(float(precision[i]), 4),
-                "recall": round(float(recall[i]), 4),
-                "f1": round(float(f1[i]), 4),
-                "support": int(support[i]),
-            }
-            for i, label in enumerate(labels)
-        },
+        "per_class": per_class_table(labels, precision, recall, f1, support),
         "confusion": {"labels": labels, "matrix": confusion_matrix(pairs.stances, predicted, labels=labels).tolist()},
         "seconds": round(time.perf_counter() - started, 1),
         "backend": nli.name,
