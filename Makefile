@@ -7,7 +7,7 @@ RUN_DIR ?= $(HOME)/.cache/nli/runs/minilm-news-v1
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train export eval bench clean
+.PHONY: install demo test lint format train thresholds export eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ format: $(STAMP)
 # Trains in RUN_DIR (outside the repo, resumable), then exports into models/.
 train: $(STAMP)
 	$(BIN)/nli train --run-dir $(RUN_DIR) --export $(MODEL)
+	$(BIN)/nli tune-thresholds --model $(MODEL)
+
+# Verdict thresholds chosen on training-side data (LingNLI val); writes $(MODEL)/thresholds.json.
+thresholds: $(STAMP)
+	$(BIN)/nli tune-thresholds --model $(MODEL)
 
 # Rebuilds the ONNX files (fp32, optimized, int8) from the shipped fp16 weights, with parity checks.
 export: $(STAMP)

@@ -46,15 +46,24 @@ def _stderr_progress():
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from nli.backends import load_nli
     from nli.pipeline import score_articles
     from nli.report import render_terminal
     from nli.verdicts import Thresholds
 
+    nli = load_nli(args.model, args.backend)
+    shipped = Thresholds.for_model(nli.model_dir)
+    thresholds = Thresholds(
+        contradiction=shipped.contradiction if args.threshold is None else args.threshold,
+        entailment=shipped.entailment if args.entailment_threshold is None else args.entailment_threshold,
+        rule=shipped.rule if args.rule is None else args.rule,
+    )
     report = score_articles(
         args.paths,
+        nli=nli,
         backend=args.backend,
         model=args.model,
-        thresholds=Thresholds(contradiction=args.threshold, entailment=args.entailment_threshold),
+        thresholds=thresholds,
         min_similarity=args.min_similarity,
         top_k=args.top_k,
         within_article=args.within_article,
@@ -171,6 +180,12 @@ def cmd_stance_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tune_thresholds(args: argparse.Namespace) -> int:
+    from nli.thresholds import tune_command
+
+    return tune_command(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from nli.bench import bench_command
 
@@ -187,8 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--output", type=Path, help="write the JSON document to this file")
     score.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     score.add_argument("--model", help="model directory or name under models/ (default: minilm-nli-news)")
-    score.add_argument("--threshold", type=float, default=0.5, help="p(contradiction) that makes a contradiction (0.5)")
-    score.add_argument("--entailment-threshold", type=float, default=0.5, help="p(entailment) for agreement (0.5)")
+    score.add_argument(
+        "--threshold", type=float, help="contradiction strength that makes a contradiction (default: the model's)"
+    )
+    score.add_argument("--entailment-threshold", type=float, help="p(entailment) for agreement (default: the model's)")
+    score.add_argument("--rule", choices=["max", "mean"], help="contradiction strength: max or mean of both directions")
     score.add_argument(
         "--min-similarity",
         type=float,
@@ -253,6 +271,13 @@ def build_parser() -> argparse.ArgumentParser:
     stance_train.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     stance_train.add_argument("--model", help="model directory or name under models/")
     stance_train.set_defaults(func=cmd_stance_train)
+
+    tune = sub.add_parser("tune-thresholds", help="choose the verdict thresholds on training-side data")
+    tune.add_argument("--model", help="model directory or name under models/")
+    tune.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
+    tune.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
+    tune.add_argument("--limit", type=int, help="a reproducible sample of N pairs")
+    tune.set_defaults(func=cmd_tune_thresholds)
 
     bench = sub.add_parser("bench", help="measure torch vs ONNX speed and nli score wall time")
     bench.add_argument("--json", action="store_true", help="print one JSON object on stdout")

@@ -45,7 +45,7 @@ def score_articles(
     encoder: SentenceEncoder | None = None,
     backend: str = "onnx",
     model: str | Path | None = None,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds | None = None,
     min_similarity: float = DEFAULT_MIN_SIMILARITY,
     top_k: int = DEFAULT_TOP_K,
     within_article: bool = False,
@@ -99,6 +99,7 @@ def score_articles(
         )
 
     nli = nli or load_nli(model, backend)
+    thresholds = thresholds or Thresholds.for_model(nli.model_dir)
     encoder = encoder or load_encoder(backend)
     if progress:
         progress("embed", 0, len(sentences))
@@ -151,12 +152,7 @@ def score_articles(
     return Report(
         model=str(nli.model_dir),
         backend=nli.name,
-        thresholds={
-            "contradiction": thresholds.contradiction,
-            "entailment": thresholds.entailment,
-            "min_similarity": min_similarity,
-            "top_k": top_k,
-        },
+        thresholds={**thresholds.to_dict(), "min_similarity": min_similarity, "top_k": top_k},
         articles=summaries,
         contradictions=contradictions,
         pairs=labelled,

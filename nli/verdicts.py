@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -16,17 +18,43 @@ IDENTICAL = "identical"
 AGREEING = {PARAPHRASE, ENTAILMENT, IDENTICAL}
 
 
+THRESHOLDS_FILE = "thresholds.json"
+RULES = ("max", "mean")
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Decision thresholds on the model's probabilities.
 
-    contradiction: a pair is a contradiction when either direction's
-        p(contradiction) reaches it. entailment: a direction entails when its
-        p(entailment) reaches it; both directions entailing is a paraphrase.
+    contradiction: a pair is a contradiction when its contradiction strength reaches
+        it; the strength is the larger of the two directions' p(contradiction)
+        (rule "max": either direction says so) or their mean (rule "mean").
+    entailment: a direction entails when its p(entailment) reaches it; both
+        directions entailing is a paraphrase.
+    A model directory may carry its own, chosen on training-side data
+    (``thresholds.json``, written by ``nli tune-thresholds``).
     """
 
     contradiction: float = 0.5
     entailment: float = 0.5
+    rule: str = "max"
+
+    def to_dict(self) -> dict:
+        return {"contradiction": self.contradiction, "entailment": self.entailment, "rule": self.rule}
+
+    @classmethod
+    def for_model(cls, model_dir: Path | None) -> Thresholds:
+        path = Path(model_dir) / THRESHOLDS_FILE if model_dir else None
+        if path and path.exists():
+            chosen = json.loads(path.read_text(encoding="utf-8"))
+            return cls(chosen["contradiction"], chosen["entailment"], chosen.get("rule", "max"))
+        return cls()
+
+
+def contradiction_strength(forward: np.ndarray, backward: np.ndarray, rule: str = "max") -> float:
+    if rule == "mean":
+        return (float(forward[2]) + float(backward[2])) / 2
+    return max(float(forward[2]), float(backward[2]))
 
 
 def probs_dict(row: np.ndarray) -> dict[str, float]:
@@ -36,10 +64,10 @@ def probs_dict(row: np.ndarray) -> dict[str, float]:
 def combine(forward: np.ndarray, backward: np.ndarray, thresholds: Thresholds = Thresholds()) -> tuple[str, float]:
     """One verdict and a strength in [0, 1] from the probabilities of both directions.
 
-    The strength of a contradiction is the larger contradiction probability; of an
+    The strength of a contradiction is :func:`contradiction_strength`; of an
     agreement, the entailment probability that decided it.
     """
-    c = max(float(forward[2]), float(backward[2]))
+    c = contradiction_strength(forward, backward, thresholds.rule)
     e_forward, e_backward = float(forward[0]), float(backward[0])
     if c >= thresholds.contradiction and c >= max(e_forward, e_backward):
         return CONTRADICTION, c
