@@ -7,7 +7,7 @@ RUN_DIR ?= $(HOME)/.cache/nli/runs/minilm-news-v1
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train thresholds export eval bench clean
+.PHONY: install demo test lint format train thresholds export eval eval-stance stance-model bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ export: $(STAMP)
 # Every evaluation split of ../shared/data plus eval/data/news_pairs.jsonl; rewrites eval/RESULTS.md.
 eval: $(STAMP)
 	$(BIN)/nli eval --all-splits --results eval/RESULTS.md $(if $(LIMIT),--limit $(LIMIT),)
+
+# The stance aggregator, fit on a stratified sample of FNC-1 *training* pairs.
+FNC := ../shared/data/fnc-1
+stance-model: $(STAMP)
+	$(BIN)/nli stance-train --stances $(FNC)/train_stances.csv --bodies $(FNC)/train_bodies.csv --limit 8000
+
+# FNC-1 competition test, ARC test, Emergent test; rewrites eval/STANCE.md (LIMIT=N for a quick run).
+eval-stance: $(STAMP)
+	$(BIN)/nli stance-eval --benchmark --output eval/STANCE.md $(if $(LIMIT),--limit $(LIMIT),)
 
 # Speed of torch vs ONNX and of `nli score`; rewrites eval/BENCH.md.
 bench: $(STAMP)

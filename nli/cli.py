@@ -259,6 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
     stance_eval.add_argument("--bodies", type=Path, help="CSV with Body ID, articleBody")
     stance_eval.add_argument("--emergent", type=Path, help="an Emergent CSV (claim headline vs article headline)")
     stance_eval.add_argument("--limit", type=int, help="a reproducible sample of N pairs, stratified by stance")
+    stance_eval.add_argument(
+        "--benchmark",
+        action="store_true",
+        help="FNC-1 competition test, ARC test and Emergent test from ../shared/data",
+    )
+    stance_eval.add_argument("--output", type=Path, help="with --benchmark: write the Markdown table (and .json) here")
     stance_eval.add_argument("--json", action="store_true")
     stance_eval.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     stance_eval.add_argument("--model", help="model directory or name under models/")
