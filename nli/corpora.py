@@ -370,10 +370,6 @@ CORPORA: dict[str, Corpus] = {
     },
 }
 
-# Sets whose items were themselves drawn from a training-side set: scoring on them
-# would overstate quality (ChaosNLI-SNLI items are SNLI dev items, which we train on).
-CONTAMINATED_BY_TRAINING = {"chaosnli-snli": "its items are SNLI dev items, a training set here"}
-
 _NORMALIZE = re.compile(r"[^a-z0-9]+")
 
 

@@ -9,6 +9,7 @@ of pairs, and fails when the fp32 export disagrees.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -60,7 +61,7 @@ def check_parity(
         )
 
 
-def parity_pairs(limit: int = 200) -> list[tuple[str, str]]:
+def parity_pairs(limit: int | None = None) -> list[tuple[str, str]]:
     """A fixed sample: the project's own news pairs, both directions."""
     path = Path(__file__).resolve().parent.parent / "eval" / "data" / "news_pairs.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -98,7 +99,24 @@ def _onnx_export(model, out_path: Path, output_name: str, sample: dict) -> None:
         )
 
 
-def quantize_int8(fp32_path: Path, int8_path: Path, optimize: bool = True) -> None:
+def ffn_output_matmuls(onnx_path: Path) -> list[str]:
+    """The feed-forward output projections (1536 -> 384) of every layer.
+
+    Their input, the GELU activations, has the widest range in the network, and
+    per-tensor uint8 activations lose most there: on the cross-encoder, keeping
+    these six MatMuls in fp32 raised label agreement with torch from 96.3% to 98.4%
+    on the parity sample, for about 15% of the int8 speed (measured at export
+    time; see the model card).
+    """
+    import onnx
+
+    graph = onnx.load(str(onnx_path), load_external_data=False).graph
+    return [
+        n.name for n in graph.node if n.op_type == "MatMul" and re.search(r"layer\.\d+/output/dense/MatMul$", n.name)
+    ]
+
+
+def quantize_int8(fp32_path: Path, int8_path: Path, optimize: bool = True, keep_ffn_output_fp32: bool = False) -> None:
     """Graph-optimize for CPU (fused attention, layer norm, GELU) then dynamic int8."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -117,6 +135,7 @@ def quantize_int8(fp32_path: Path, int8_path: Path, optimize: bool = True) -> No
         str(int8_path),
         weight_type=QuantType.QInt8,
         per_channel=True,
+        nodes_to_exclude=ffn_output_matmuls(source) if keep_ffn_output_fp32 else [],
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
 
@@ -142,7 +161,7 @@ def export_nli(checkpoint: Path, out_dir: Path, pairs: Sequence[tuple[str, str]]
     if checkpoint.resolve() != out_dir.resolve():
         model.half().save_pretrained(out_dir, safe_serialization=True)
         tokenizer.save_pretrained(out_dir)
-        for extra in ("recipe.toml", "heldout.json"):
+        for extra in ("recipe.toml", "heldout.json", "mix.json", "trained_steps.json"):
             if (checkpoint / extra).exists():
                 shutil.copy(checkpoint / extra, out_dir / extra)
     # The ONNX graph is made from the shipped fp16 weights (upcast), so that torch and
@@ -152,7 +171,7 @@ def export_nli(checkpoint: Path, out_dir: Path, pairs: Sequence[tuple[str, str]]
     ).eval()
     log(f"exporting ONNX to {out_dir / FP32_ONNX}")
     _onnx_export(model, out_dir / FP32_ONNX, "logits", _sample_inputs(tokenizer))
-    quantize_int8(out_dir / FP32_ONNX, out_dir / NLI_ONNX_FILE)
+    quantize_int8(out_dir / FP32_ONNX, out_dir / NLI_ONNX_FILE, keep_ffn_output_fp32=True)
     pairs = list(pairs or parity_pairs())
     reference = TorchNLI(out_dir)
     fp32 = measure_parity(reference, OnnxNLI(out_dir, onnx_file=FP32_ONNX), pairs)

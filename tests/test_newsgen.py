@@ -8,11 +8,14 @@ from nli.newsgen import (
     change_place,
     drop_attribution,
     drop_clause,
+    drop_modifier,
     flip_confirmation,
     generate_pairs,
     most_overlapping,
     negate,
+    restyle,
     swap_actor,
+    swap_synonym,
 )
 
 
@@ -103,3 +106,28 @@ def test_generation_is_reproducible_and_labelled():
         assert pair["premise"] != pair["hypothesis"]
         assert pair["rule"]
     assert list(generate_pairs(BODIES, seed=4)) != first
+
+
+def test_swap_synonym_keeps_the_claim(rng):
+    out = swap_synonym("Five rockets were launched toward the base.", rng)
+    assert out in {"Five rockets were fired toward the base.", "Five rockets were launched towards the base."}
+    assert swap_synonym("Nothing to change here.", rng) is None
+
+
+def test_restyle_changes_typography_only(rng):
+    assert restyle("\u201cWe will stay,\u201d he said.", rng) == '"We will stay,\u201d he said.'
+    assert restyle("The U.S. base was hit.", rng) == "The US base was hit."
+    assert restyle("Plain text.", rng) is None
+
+
+def test_drop_modifier(rng):
+    assert drop_modifier("A small truck was parked near the border.", rng) == "A truck was parked near the border."
+
+
+def test_paraphrase_rules_only_with_the_flag():
+    plain = list(generate_pairs(BODIES, seed=3))
+    assert not {p["rule"] for p in plain} & {"swap_synonym", "restyle", "drop_modifier"}
+    rich = list(generate_pairs(BODIES * 3, seed=3, paraphrases=True))
+    rules = {p["rule"]: p["label"] for p in rich}
+    assert rules.get("swap_synonym", "entailment") == "entailment"
+    assert {"swap_synonym", "restyle", "drop_modifier"} & set(rules)
