@@ -48,6 +48,14 @@ def resolve_model_dir(
     return path
 
 
+def display_path(path: Path | str) -> str:
+    """A model path as shown in reports: relative to the project when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _require(path: Path, what: str) -> Path:
     if not path.exists():
         raise ModelError(

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from nli.backends import DEFAULT_NLI_MODEL, resolve_model_dir
+from nli.backends import DEFAULT_NLI_MODEL, display_path, resolve_model_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SET = PROJECT_ROOT / "examples" / "dock-road-fire"
@@ -193,7 +193,7 @@ def run(
     warm = _timed(lambda: nli.score_articles([EXAMPLE_SET], nli=model, encoder=encoder), repeats)
     result = {
         "machine": {"cores": os.cpu_count(), "threads": threads, "date": datetime.date.today().isoformat()},
-        "model": str(model_dir),
+        "model": display_path(model_dir),
         "pairs": len(reference),
         "nli_pairs_per_s": {name: b["pairs_per_s"] for name, b in backends.items()},
         "peak_rss_mb": {name: b["peak_rss_mb"] for name, b in backends.items()},

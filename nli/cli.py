@@ -14,6 +14,7 @@ from pathlib import Path
 from nli.articles import InputError
 from nli.backends import ModelError
 from nli.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
+from nli.verdicts import RULES
 
 EXIT_INPUT = 2
 EXIT_MODEL = 3
@@ -206,7 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--threshold", type=float, help="contradiction strength that makes a contradiction (default: the model's)"
     )
     score.add_argument("--entailment-threshold", type=float, help="p(entailment) for agreement (default: the model's)")
-    score.add_argument("--rule", choices=["max", "mean"], help="contradiction strength: max or mean of both directions")
+    score.add_argument(
+        "--rule", choices=list(RULES), help="how both directions make a contradiction strength (default: the model's)"
+    )
     score.add_argument(
         "--min-similarity",
         type=float,

@@ -581,7 +581,11 @@ def run_benchmark(args: argparse.Namespace, nli) -> int:
             file=sys.stderr,
             flush=True,
         )
-    markdown = results_markdown(results, args.limit, str(nli.model_dir), nli.name, time.perf_counter() - started)
+    from nli.backends import display_path
+
+    markdown = results_markdown(
+        results, args.limit, display_path(nli.model_dir), nli.name, time.perf_counter() - started
+    )
     args.results.write_text(markdown, encoding="utf-8")
     (args.results.with_suffix(".json")).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.results}", file=sys.stderr)

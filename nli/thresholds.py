@@ -35,7 +35,7 @@ def choose(forward: np.ndarray, backward: np.ndarray, labels: list[str]) -> dict
         strength = np.array([contradiction_strength(f, b, rule) for f, b in zip(forward, backward, strict=True)])
         for t in GRID:
             table.append({"rule": rule, "threshold": float(t), "f1": round(_f1(strength >= t, gold_c), 4)})
-    best_c = max(table, key=lambda row: (row["f1"], row["rule"] == "max", -abs(row["threshold"] - 0.5)))
+    best_c = max(table, key=lambda row: (row["f1"], -abs(row["threshold"] - 0.5)))
     entail = [{"threshold": float(t), "f1": round(_f1(forward[:, 0] >= t, gold_e), 4)} for t in GRID]
     best_e = max(entail, key=lambda row: (row["f1"], -abs(row["threshold"] - 0.5)))
     return {

@@ -19,16 +19,15 @@ AGREEING = {PARAPHRASE, ENTAILMENT, IDENTICAL}
 
 
 THRESHOLDS_FILE = "thresholds.json"
-RULES = ("max", "mean")
+RULES = ("max", "mean", "min", "consistent")
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """Decision thresholds on the model's probabilities.
 
-    contradiction: a pair is a contradiction when its contradiction strength reaches
-        it; the strength is the larger of the two directions' p(contradiction)
-        (rule "max": either direction says so) or their mean (rule "mean").
+    contradiction: a pair is a contradiction when its contradiction strength
+        (:func:`contradiction_strength`, by ``rule``) reaches it.
     entailment: a direction entails when its p(entailment) reaches it; both
         directions entailing is a paraphrase.
     A model directory may carry its own, chosen on training-side data
@@ -52,9 +51,21 @@ class Thresholds:
 
 
 def contradiction_strength(forward: np.ndarray, backward: np.ndarray, rule: str = "max") -> float:
+    """How strongly a pair contradicts, from p(contradiction) of both directions.
+
+    max: either direction; mean, min: both. consistent: either direction, but
+    discounted by the other direction's p(entailment), since if A entails B, B cannot
+    contradict A (a model that calls "A" -> "A, in Iraq" a contradiction while
+    "A, in Iraq" -> "A" is an entailment has merely met added detail).
+    """
+    c_forward, c_backward = float(forward[2]), float(backward[2])
     if rule == "mean":
-        return (float(forward[2]) + float(backward[2])) / 2
-    return max(float(forward[2]), float(backward[2]))
+        return (c_forward + c_backward) / 2
+    if rule == "min":
+        return min(c_forward, c_backward)
+    if rule == "consistent":
+        return max(c_forward * (1 - float(backward[0])), c_backward * (1 - float(forward[0])))
+    return max(c_forward, c_backward)
 
 
 def probs_dict(row: np.ndarray) -> dict[str, float]:
