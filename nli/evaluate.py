@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from nli.articles import InputError
+from nli.backends import display_path
 from nli.labels import LABELS, NOT_ENTAILMENT, LabelError, normalize_label
 
 TWO_WAY = ("entailment", NOT_ENTAILMENT)
@@ -269,7 +270,7 @@ def evaluate_pairs(pairs: LabelledPairs, nli, batch_size: int = 32, bootstrap: i
     result.update(
         {
             "backend": nli.name,
-            "model": str(nli.model_dir),
+            "model": display_path(nli.model_dir),
             "seconds": round(seconds, 2),
             "pairs_per_s": round(len(pairs.labels) / seconds, 1) if seconds else None,
         }
@@ -581,8 +582,6 @@ def run_benchmark(args: argparse.Namespace, nli) -> int:
             file=sys.stderr,
             flush=True,
         )
-    from nli.backends import display_path
-
     markdown = results_markdown(
         results, args.limit, display_path(nli.model_dir), nli.name, time.perf_counter() - started
     )

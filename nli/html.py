@@ -58,7 +58,8 @@ def heatmap_svg(articles: list[str], scores: list[list[float | None]], cell: int
 
     label_width = 150
     n = len(articles)
-    width, height = label_width + n * cell + 10, label_width + n * cell + 50
+    # room for the rotated column labels on the right and for the four legend entries
+    width, height = max(label_width + n * cell + 110, label_width + 4 * 110 + 20), label_width + n * cell + 50
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="agreement heatmap">'
     ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from nli.articles import Article, InputError, clean_article, read_articles
-from nli.backends import NLIBackend, SentenceEncoder, load_encoder, load_nli
+from nli.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli
 from nli.claims import group_claims
 from nli.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K, Sentence, propose_pairs
 from nli.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
@@ -150,7 +150,7 @@ def score_articles(
         (p for p in labelled if p.verdict == CONTRADICTION), key=lambda p: (-p.score, p.a.article, p.a.index)
     )
     return Report(
-        model=str(nli.model_dir),
+        model=display_path(nli.model_dir),
         backend=nli.name,
         thresholds={**thresholds.to_dict(), "min_similarity": min_similarity, "top_k": top_k},
         articles=summaries,
