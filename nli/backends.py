@@ -194,6 +194,20 @@ class TorchNLI:
         return run_batched([tuple(p) for p in pairs], self.tokenizer, self._run, batch_size)
 
 
+def predict_in_blocks(
+    nli: NLIBackend, pairs: Sequence[tuple[str, str]], block: int, on_block: Callable[[int, int], None] | None = None
+) -> np.ndarray:
+    """predict_proba over ``pairs`` a block at a time, reporting (done, total) after each block."""
+    if not pairs:
+        return np.zeros((0, len(LABELS)), dtype=np.float32)
+    blocks = []
+    for start in range(0, len(pairs), block):
+        blocks.append(nli.predict_proba(pairs[start : start + block]))
+        if on_block:
+            on_block(min(start + block, len(pairs)), len(pairs))
+    return np.concatenate(blocks)
+
+
 def load_nli(model: str | Path | None = None, backend: str = "onnx", threads: int | None = None) -> NLIBackend:
     """Load the cross-encoder with the chosen backend (``onnx`` or ``torch``)."""
     model_dir = resolve_model_dir(model)

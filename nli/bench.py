@@ -42,15 +42,9 @@ def _fp32_onnx(model_dir: Path) -> Path:
         return local
     cached = FP32_CACHE / model_dir.name / "onnx" / "model_fp32.onnx"
     if not cached.exists():
-        import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from nli.export import classifier_to_onnx
 
-        from nli.export import _onnx_export, _sample_inputs
-
-        model = AutoModelForSequenceClassification.from_pretrained(
-            model_dir, dtype=torch.float32, attn_implementation="eager"
-        ).eval()
-        _onnx_export(model, cached, "logits", _sample_inputs(AutoTokenizer.from_pretrained(model_dir)))
+        classifier_to_onnx(model_dir, cached)
     return cached
 
 

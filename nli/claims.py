@@ -54,14 +54,9 @@ def group_claims(
         if verdict in AGREEING or verdict == CONTRADICTION:
             groups.union(a, b)
     members: dict[int, list[int]] = {}
-    for a, b in verdicts:
-        for i in (a, b):
-            members.setdefault(groups.find(i), [])
     for i in range(len(refs)):
-        root = groups.find(i)
-        if root in members:
-            members[root].append(i)
-    components = [sorted(set(m)) for m in members.values() if len({refs[i].article for i in m}) >= 2]
+        members.setdefault(groups.find(i), []).append(i)
+    components = [m for m in members.values() if len({refs[i].article for i in m}) >= 2]
 
     anchors = []
     for component in components:
@@ -78,12 +73,13 @@ def group_claims(
         }
     )
     if missing:
+        verdicts = dict(verdicts)  # the caller's mapping stays as it was
         texts = [(refs[a].text, refs[b].text) for a, b in missing]
         probs = label(texts + [(h, p) for p, h in texts])
         for k, key in enumerate(missing):
             forward, backward = probs[k], probs[k + len(missing)]
             verdict, _ = combine(forward, backward, thresholds)
-            verdicts = {**verdicts, key: (verdict, {"a_to_b": probs_dict(forward), "b_to_a": probs_dict(backward)})}
+            verdicts[key] = (verdict, {"a_to_b": probs_dict(forward), "b_to_a": probs_dict(backward)})
 
     claims = []
     for anchor, component in zip(anchors, components, strict=True):

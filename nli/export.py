@@ -150,6 +150,19 @@ def _sample_inputs(tokenizer, pairs: bool = True) -> dict:
     return tokenizer(first, return_tensors="pt", padding=True)
 
 
+def classifier_to_onnx(model_dir: Path, out_path: Path, model=None) -> None:
+    """The cross-encoder in ``model_dir`` (or ``model``, with that tokenizer) as an fp32 ONNX graph."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    if model is None:
+        # eager attention traces to a graph that keeps the padding mask (see _sample_inputs)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            model_dir, dtype=torch.float32, attn_implementation="eager"
+        ).eval()
+    _onnx_export(model, out_path, "logits", _sample_inputs(AutoTokenizer.from_pretrained(model_dir)))
+
+
 def export_nli(checkpoint: Path, out_dir: Path, pairs: Sequence[tuple[str, str]] | None = None, log=print) -> dict:
     """Write config, tokenizer, fp16 safetensors, fp32 and int8 ONNX; check parity."""
     import torch
@@ -166,11 +179,8 @@ def export_nli(checkpoint: Path, out_dir: Path, pairs: Sequence[tuple[str, str]]
                 shutil.copy(checkpoint / extra, out_dir / extra)
     # The ONNX graph is made from the shipped fp16 weights (upcast), so that torch and
     # ONNX are compared on exactly the weights a user gets.
-    model = AutoModelForSequenceClassification.from_pretrained(
-        out_dir, dtype=torch.float32, attn_implementation="eager"
-    ).eval()
     log(f"exporting ONNX to {out_dir / FP32_ONNX}")
-    _onnx_export(model, out_dir / FP32_ONNX, "logits", _sample_inputs(tokenizer))
+    classifier_to_onnx(out_dir, out_dir / FP32_ONNX)
     quantize_int8(out_dir / FP32_ONNX, out_dir / NLI_ONNX_FILE, keep_ffn_output_fp32=True)
     pairs = list(pairs or parity_pairs())
     reference = TorchNLI(out_dir)

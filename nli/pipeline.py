@@ -9,34 +9,16 @@ from pathlib import Path
 import numpy as np
 
 from nli.articles import Article, InputError, clean_article, read_articles
-from nli.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli
+from nli.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli, predict_in_blocks
 from nli.claims import group_claims
 from nli.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K, Sentence, propose_pairs
 from nli.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
-from nli.sentences import is_claim, split_sentences, strip_dateline
+from nli.sentences import is_claim, split_article
 from nli.verdicts import AGREEING, CONTRADICTION, IDENTICAL, Thresholds, combine, probs_dict
 
 LONG_SENTENCE_WORDS = 90
 NLI_BLOCK = 256
 Progress = Callable[[str, int, int], None]
-
-
-def _split_article(body: str) -> list[str]:
-    sentences = split_sentences(body)
-    if sentences:
-        sentences[0] = strip_dateline(sentences[0])
-    return [s for s in sentences if s]
-
-
-def _label_in_blocks(nli: NLIBackend, pairs: list[tuple[str, str]], progress: Progress | None) -> np.ndarray:
-    if not pairs:
-        return np.zeros((0, 3), dtype=np.float32)
-    blocks = []
-    for start in range(0, len(pairs), NLI_BLOCK):
-        blocks.append(nli.predict_proba(pairs[start : start + NLI_BLOCK]))
-        if progress:
-            progress("nli", min(start + NLI_BLOCK, len(pairs)), len(pairs))
-    return np.concatenate(blocks)
 
 
 def score_articles(
@@ -84,7 +66,7 @@ def score_articles(
     sentences: list[Sentence] = []
     summaries: list[ArticleSummary] = []
     for clean in cleaned:
-        split = _split_article(clean.body)
+        split = split_article(clean.body)
         claims = [s for s in split if is_claim(s)]
         for text in claims:
             if len(text.split()) > LONG_SENTENCE_WORDS:
@@ -110,7 +92,12 @@ def score_articles(
 
     to_label = [c for c in candidates if not c.near_identical]
     texts = [(sentences[c.a].text, sentences[c.b].text) for c in to_label]
-    probs = _label_in_blocks(nli, texts + [(h, p) for p, h in texts], progress)
+    probs = predict_in_blocks(
+        nli,
+        texts + [(h, p) for p, h in texts],
+        NLI_BLOCK,
+        (lambda done, total: progress("nli", done, total)) if progress else None,
+    )
 
     refs = [SentenceRef(s.article, s.index, s.text) for s in sentences]
     labelled: list[LabelledPair] = []

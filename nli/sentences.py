@@ -35,6 +35,14 @@ def strip_dateline(sentence: str) -> str:
     return DATELINE.sub("", sentence, count=1)
 
 
+def split_article(body: str) -> list[str]:
+    """An article's sentences, with the dateline taken off the first."""
+    sentences = split_sentences(body)
+    if sentences:
+        sentences[0] = strip_dateline(sentences[0])
+    return [s for s in sentences if s]
+
+
 def is_claim(sentence: str) -> bool:
     """Whether a sentence is a statement worth pairing (not a question or a fragment)."""
     words = re.findall(r"[A-Za-z0-9][\w'’.-]*", sentence)

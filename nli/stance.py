@@ -17,8 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nli.backends import NLIBackend, SentenceEncoder
-from nli.sentences import is_claim, split_sentences, strip_dateline
+from nli.backends import NLIBackend, SentenceEncoder, predict_in_blocks
+from nli.sentences import is_claim, split_article
+from nli.verdicts import probs_dict
 
 STANCES: tuple[str, str, str, str] = ("agree", "disagree", "discuss", "unrelated")
 TOP_SENTENCES = 3
@@ -73,10 +74,8 @@ class StanceResult:
 
 
 def body_sentences(text: str) -> list[str]:
-    sentences = split_sentences(text)
-    if sentences:
-        sentences[0] = strip_dateline(sentences[0])
-    return [s for s in sentences if is_claim(s)] or [s for s in sentences if s]
+    sentences = split_article(text)
+    return [s for s in sentences if is_claim(s)] or sentences
 
 
 @dataclass
@@ -127,15 +126,7 @@ def featurize(
             for i in order:
                 nli_pairs.append((body.sentences[i], claim))
                 nli_pairs.append((claim, body.sentences[i]))
-    probs = np.zeros((0, 3))
-    if nli_pairs:
-        blocks = []
-        step = 2048
-        for start in range(0, len(nli_pairs), step):
-            blocks.append(nli.predict_proba(nli_pairs[start : start + step]))
-            if progress:
-                progress(min(start + step, len(nli_pairs)), len(nli_pairs))
-        probs = np.concatenate(blocks)
+    probs = predict_in_blocks(nli, nli_pairs, 2048, progress)
     out, cursor = [], 0
     for (sims, order, use_nli, body_sim), body in zip(selections, bodies, strict=True):
         top_sims = sims[order] if len(order) else np.zeros(1)
@@ -166,8 +157,6 @@ def featurize(
                     "top1_c": float(max(fwd[0, 2], bwd[0, 2])),
                 }
             )
-            from nli.verdicts import probs_dict
-
             evidence = [
                 Evidence(body.sentences[i], round(float(sims[i]), 4), probs_dict(fwd[k]), probs_dict(bwd[k]))
                 for k, i in enumerate(order)

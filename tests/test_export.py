@@ -48,7 +48,7 @@ def test_a_deliberately_broken_export_fails_the_parity_check(tmp_path):
     from transformers import AutoModelForSequenceClassification
 
     from nli.backends import OnnxNLI, TorchNLI
-    from nli.export import _onnx_export, _sample_inputs
+    from nli.export import classifier_to_onnx
 
     model = AutoModelForSequenceClassification.from_pretrained(
         MODEL_DIR, dtype=torch.float32, attn_implementation="eager"
@@ -58,11 +58,7 @@ def test_a_deliberately_broken_export_fails_the_parity_check(tmp_path):
     broken = tmp_path / "broken"
     (broken / "onnx").mkdir(parents=True)
     (broken / "tokenizer.json").write_bytes((MODEL_DIR / "tokenizer.json").read_bytes())
-    from transformers import AutoTokenizer
-
-    _onnx_export(
-        model, broken / "onnx/model_int8.onnx", "logits", _sample_inputs(AutoTokenizer.from_pretrained(MODEL_DIR))
-    )
+    classifier_to_onnx(MODEL_DIR, broken / "onnx/model_int8.onnx", model=model)
     parity = measure_parity(TorchNLI(MODEL_DIR), OnnxNLI(broken), parity_pairs(60))
     with pytest.raises(ExportError):
         check_parity(parity, "the broken export")
