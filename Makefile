@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-RUN_DIR ?= $(HOME)/.cache/nli/runs/minilm-news-v1
+RUNS ?= $(HOME)/.cache/nli/runs
+STAGES := minilm-news-v1 minilm-news-v1.1
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train thresholds export eval eval-stance stance-model bench clean
+.PHONY: install demo test lint format train thresholds export eval eval-stance stance-model bench eval-splitters clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +34,14 @@ format: $(STAMP)
 	$(BIN)/ruff format nli tests
 	$(BIN)/ruff check --fix nli tests
 
-# Trains in RUN_DIR (outside the repo, resumable), then exports into models/.
+# Trains the stages in order under RUNS (outside the repo; each resumes from its
+# checkpoints, and a later stage starts from the earlier one's final model), then
+# exports the last stage into models/ and chooses its verdict thresholds.
 train: $(STAMP)
-	$(BIN)/nli train --run-dir $(RUN_DIR) --export $(MODEL)
+	for stage in $(STAGES); do \
+		NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/recipes/$$stage.toml --run-dir $(RUNS)/$$stage || exit 1; \
+	done
+	$(BIN)/nli export $(RUNS)/$(lastword $(STAGES))/final --out $(MODEL)
 	$(BIN)/nli tune-thresholds --model $(MODEL)
 
 # Verdict thresholds chosen on training-side data (LingNLI val); writes $(MODEL)/thresholds.json.
@@ -53,7 +59,7 @@ eval: $(STAMP)
 # The stance aggregator, fit on a stratified sample of FNC-1 *training* pairs.
 FNC := ../shared/data/fnc-1
 stance-model: $(STAMP)
-	$(BIN)/nli stance-train --stances $(FNC)/train_stances.csv --bodies $(FNC)/train_bodies.csv --limit 8000
+	$(BIN)/nli stance-train --stances $(FNC)/train_stances.csv --bodies $(FNC)/train_bodies.csv --limit 16000
 
 # FNC-1 competition test, ARC test, Emergent test; rewrites eval/STANCE.md (LIMIT=N for a quick run).
 eval-stance: $(STAMP)
@@ -62,6 +68,10 @@ eval-stance: $(STAMP)
 # Speed of torch vs ONNX and of `nli score`; rewrites eval/BENCH.md.
 bench: $(STAMP)
 	$(BIN)/nli bench --output eval/BENCH.md
+
+# pysbd against the other download-free splitters on hand-split news paragraphs.
+eval-splitters: $(STAMP)
+	$(BIN)/nli split-eval --output eval/SPLITTERS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

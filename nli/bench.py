@@ -259,13 +259,8 @@ def markdown(result: dict) -> str:
 
 
 def bench_command(args) -> int:
+    from nli.report import write_measurement
+
     result = run(threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes))
-    if args.output:
-        args.output.write_text(markdown(result), encoding="utf-8")
-        args.output.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    if args.json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    elif not args.output:
-        sys.stdout.write(markdown(result))
+    write_measurement(result, markdown(result), args.output, args.json)
     return 0

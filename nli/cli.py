@@ -175,9 +175,11 @@ def cmd_stance_train(args: argparse.Namespace) -> int:
     aggregator = train_aggregator(
         args.stances, args.bodies, load_nli(args.model, args.backend), load_encoder(args.backend), args.limit
     )
+    for row in aggregator.info["cross_validation"]:
+        print(f"5-fold CV on the training sample: {row}", file=sys.stderr)
     out = resolve_model_dir(args.model) / AGGREGATOR_FILE
     aggregator.save(out)
-    print(f"wrote {out}", file=sys.stderr)
+    print(f"wrote {out} ({aggregator.info['model']})", file=sys.stderr)
     return 0
 
 
@@ -191,6 +193,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from nli.bench import bench_command
 
     return bench_command(args)
+
+
+def cmd_split_eval(args: argparse.Namespace) -> int:
+    from nli.sentence_eval import split_eval_command
+
+    return split_eval_command(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -276,7 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     stance_train = sub.add_parser("stance-train", help="fit the stance aggregator on FNC-1 training files")
     stance_train.add_argument("--stances", type=Path, required=True)
     stance_train.add_argument("--bodies", type=Path, required=True)
-    stance_train.add_argument("--limit", type=int, default=8000, help="stratified sample size (8000)")
+    stance_train.add_argument(
+        "--limit", type=int, default=8000, help="stratified sample size (8000; make stance-model uses 16000)"
+    )
     stance_train.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     stance_train.add_argument("--model", help="model directory or name under models/")
     stance_train.set_defaults(func=cmd_stance_train)
@@ -295,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=3, help="timed repeats; medians are reported")
     bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
     bench.set_defaults(func=cmd_bench)
+
+    from nli.sentence_eval import SPLIT_CASES
+
+    split_eval = sub.add_parser("split-eval", help="compare sentence splitters on hand-split news paragraphs")
+    split_eval.add_argument("--cases", type=Path, default=SPLIT_CASES, help="JSONL of {id, text, sentences}")
+    split_eval.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    split_eval.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/SPLITTERS.md)")
+    split_eval.set_defaults(func=cmd_split_eval)
     return parser
 
 

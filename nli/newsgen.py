@@ -11,6 +11,7 @@ reproducible from its seed.
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -347,6 +348,144 @@ def drop_modifier(sentence: str, rng: random.Random) -> str | None:
     return _replace_at(sentence, match, "")
 
 
+CAUSES = [
+    "an electrical fault",
+    "a gas leak",
+    "arson",
+    "an air strike",
+    "a roadside bomb",
+    "a storm",
+    "heavy flooding",
+    "engine failure",
+    "a cyber attack",
+    "human error",
+    "a faulty valve",
+    "a chemical spill",
+    "poor maintenance",
+    "a lightning strike",
+    "a drone attack",
+    "a suicide bomber",
+    "a landslide",
+    "an earthquake",
+    "a technical glitch",
+    "a computer virus",
+]
+CAUSE_MARKER = re.compile(
+    r"\b(caused by|because of|due to|blamed on|triggered by|the result of) ([^,.;:\"\u201d]{3,60})"
+)
+TIME_OF_DAY = {"morning": "evening", "afternoon": "night", "evening": "morning", "night": "afternoon"}
+CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2})? ?(a\.m\.|p\.m\.)")
+# Two places joined by "and", "or", a comma or "between" are a list: swapping them keeps the claim.
+LIST_WORDS = re.compile(r"\band\b|\bor\b|,|\bbetween\b|\bboth\b|\bnor\b")
+
+
+def swap_cause(sentence: str, rng: random.Random) -> str | None:
+    """The stated cause becomes another one ("caused by a gas leak" becomes "caused by arson")."""
+    match = CAUSE_MARKER.search(sentence)
+    if not match or len(match.group(2).split()) > 6:
+        return None
+    cause = match.group(2).strip()
+    new_cause = rng.choice([c for c in CAUSES if c != cause.lower()])
+    return sentence[: match.start(2)] + new_cause + sentence[match.start(2) + len(cause) :]
+
+
+def swap_places(sentence: str, rng: random.Random) -> str | None:
+    """Two places trade roles ("Russia accused Ukraine" becomes "Ukraine accused Russia")."""
+    found = [m for m in re.finditer(r"\b(" + "|".join(PLACES) + r")\b", sentence)]
+    for first, second in itertools.pairwise(found):
+        between = sentence[first.end() : second.start()]
+        if first.group() != second.group() and not LIST_WORDS.search(between) and len(between.split()) <= 8:
+            return sentence[: first.start()] + second.group() + between + first.group() + sentence[second.end() :]
+    return None
+
+
+def change_time(sentence: str, rng: random.Random) -> str | None:
+    """The time of day changes ("2 a.m." becomes "2 p.m.", "morning" becomes "evening")."""
+    clock = CLOCK_TIME.search(sentence)
+    if clock:
+        flipped = "p.m." if clock.group(1) == "a.m." else "a.m."
+        return sentence[: clock.start(1)] + flipped + sentence[clock.end(1) :]
+    match = re.search(r"\b(" + "|".join(TIME_OF_DAY) + r")\b", sentence)
+    if match:
+        return _replace_at(sentence, match, TIME_OF_DAY[match.group()])
+    return None
+
+
+def _as_clause(sentence: str) -> str | None:
+    """The sentence as a clause to embed after "that"/"whether": no final stop, no capital on a common word."""
+    if re.search('["\u201c\u201d?!]', sentence) or not sentence.endswith("."):
+        return None
+    first, _, rest = sentence[:-1].partition(" ")
+    if first in NOT_NAME_STARTS or first in {"Police", "Officials", "Authorities", "Some", "Many", "Several"}:
+        first = first.lower()
+    return f"{first} {rest}"
+
+
+UNCERTAIN_FRAMES = (
+    "It was not immediately clear whether {}.",
+    "Reports suggested that {}.",
+    "Officials are investigating whether {}.",
+    "There were unconfirmed reports that {}.",
+    "It remains unclear whether {}.",
+    "Some observers believe that {}.",
+    "It could not be independently verified that {}.",
+)
+ESTABLISHED_FRAMES = (
+    "Investigators have established that {}.",
+    "It has been confirmed that {}.",
+    "Officials confirmed that {}.",
+    "Police have verified that {}.",
+)
+REFUTED_FRAMES = (
+    "It is not true that {}.",
+    "Investigators have ruled out claims that {}.",
+    "Officials dismissed as false reports that {}.",
+    "There is no truth to reports that {}.",
+)
+SEPARATE_EVENT_LEADS = (
+    "In a separate incident, ",
+    "In an unrelated case, ",
+    "Last year, ",
+    "Two years earlier, ",
+    "In an earlier case, ",
+)
+
+
+def frame_uncertain(sentence: str, rng: random.Random) -> str | None:
+    """The claim is only reported or suspected ("Reports suggested that ..."): it does not follow."""
+    clause = _as_clause(sentence)
+    return rng.choice(UNCERTAIN_FRAMES).format(clause) if clause else None
+
+
+def frame_established(sentence: str, rng: random.Random) -> str | None:
+    """The claim is confirmed by someone ("Investigators have established that ..."): it follows."""
+    clause = _as_clause(sentence)
+    return rng.choice(ESTABLISHED_FRAMES).format(clause) if clause else None
+
+
+def frame_refuted(sentence: str, rng: random.Random) -> str | None:
+    """The claim is ruled out ("It is not true that ..."): the two cannot both hold."""
+    clause = _as_clause(sentence)
+    return rng.choice(REFUTED_FRAMES).format(clause) if clause else None
+
+
+def make_modal(sentence: str, rng: random.Random) -> str | None:
+    """A done thing becomes a possible one ("was killed" becomes "may have been killed")."""
+    match = re.search(r"\b(was|were|has been|have been|had been|will)\b(?= (?:\w+ed|\w+en|be)\b)", sentence)
+    if not match or re.search(r"\b(may|might|could|not|never)\b", sentence):
+        return None
+    modal = "may" if match.group() == "will" else "may have been"
+    return _replace_at(sentence, match, modal)
+
+
+def mark_separate_event(sentence: str, rng: random.Random) -> str | None:
+    """The sentence is said to be about another event ("In a separate incident, ...")."""
+    clause = _as_clause(sentence)
+    if not clause:
+        return None
+    return rng.choice(SEPARATE_EVENT_LEADS) + clause + "."
+
+
 # Near-identical rewordings that keep the claim: without them the contradiction
 # rules teach that two almost identical news sentences are contradictory.
 PARAPHRASE_RULES: dict[str, Rule] = {"swap_synonym": swap_synonym, "restyle": restyle}
@@ -364,6 +503,29 @@ ENTAILMENT_RULES: dict[str, Rule] = {
     "drop_clause": drop_clause,
 }
 MORE_ENTAILMENT_RULES: dict[str, Rule] = {"drop_modifier": drop_modifier}
+# Added in v1.2 (``extended``): the disagreements the first rules did not cover.
+EXTENDED_CONTRADICTION_RULES: dict[str, Rule] = {
+    "swap_cause": swap_cause,
+    "swap_places": swap_places,
+    "change_time": change_time,
+}
+# name -> (rule, label of framed -> original, label of original -> framed or None where unclear)
+FRAMING_RULES: dict[str, tuple[Rule, str, str | None]] = {
+    "frame_uncertain": (frame_uncertain, "neutral", None),
+    "frame_established": (frame_established, "entailment", "neutral"),
+    "frame_refuted": (frame_refuted, "contradiction", "contradiction"),
+    "make_modal": (make_modal, "neutral", None),
+}
+# Contradictions of a fact (not of a stance) that become neutral once the events are said to differ.
+FACT_CHANGES = {
+    "change_number",
+    "change_date",
+    "change_place",
+    "change_time",
+    "swap_actor",
+    "swap_places",
+    "swap_cause",
+}
 
 
 def _content_words(sentence: str) -> set[str]:
@@ -392,6 +554,7 @@ def generate_pairs(
     per_article: int = 8,
     split_sentences: Callable[[str], list[str]] | None = None,
     paraphrases: bool = False,
+    extended: bool = False,
 ) -> Iterator[dict[str, str]]:
     """Yield ``{premise, hypothesis, label, rule}`` pairs from article bodies.
 
@@ -402,7 +565,10 @@ def generate_pairs(
     different sentences of one article. With ``paraphrases`` (recipes from v1.1),
     meaning-preserving rewordings are added (both directions entailment) and the
     modifier-dropping rule joins the entailment rules; without it the output is
-    exactly that of v1.
+    exactly that of v1. With ``extended`` (v1.2) the cause, place-swap and time rules
+    join the contradictions, about half the fact-changing contradictions also appear
+    as neutral pairs once marked as a separate event, and about half the sentences
+    are also framed as uncertain, established or refuted.
     """
     if split_sentences is None:
         from nli.sentences import split_sentences as default_splitter
@@ -423,7 +589,10 @@ def generate_pairs(
             if made >= per_article:
                 break
             # Entailment rules apply rarely, so they are tried first; no rule more than twice an article.
-            contradiction_names = list(CONTRADICTION_RULES) + ["swap_actor"]
+            contradiction_rules = dict(CONTRADICTION_RULES)
+            if extended:
+                contradiction_rules.update(EXTENDED_CONTRADICTION_RULES)
+            contradiction_names = list(contradiction_rules) + ["swap_actor"]
             rng.shuffle(contradiction_names)
             agreeing = dict(ENTAILMENT_RULES)
             if paraphrases:
@@ -442,8 +611,8 @@ def generate_pairs(
                 if rule_name == "swap_actor":
                     rewritten = swap_actor(sentence, rng, names)
                     label = "contradiction"
-                elif rule_name in CONTRADICTION_RULES:
-                    rewritten = CONTRADICTION_RULES[rule_name](sentence, rng)
+                elif rule_name in contradiction_rules:
+                    rewritten = contradiction_rules[rule_name](sentence, rng)
                     label = "contradiction"
                 else:
                     rewritten = agreeing[rule_name](sentence, rng)
@@ -466,3 +635,24 @@ def generate_pairs(
                 }
             other = most_overlapping(sentence, [s for s in sentences if s != sentence])
             yield {"premise": sentence, "hypothesis": other, "label": "neutral", "rule": "same_article"}
+            if extended:
+                yield from _extended_pairs(sentence, rewritten, rule_name, rng)
+
+
+def _extended_pairs(sentence: str, rewritten: str, rule_name: str, rng: random.Random) -> Iterator[dict[str, str]]:
+    if rule_name in FACT_CHANGES and rng.random() < 0.5:
+        separate = mark_separate_event(rewritten, rng)
+        if separate:
+            yield {"premise": sentence, "hypothesis": separate, "label": "neutral", "rule": "separate_event"}
+            yield {"premise": separate, "hypothesis": sentence, "label": "neutral", "rule": "separate_event"}
+    if rng.random() < 0.5:
+        names = list(FRAMING_RULES)
+        rng.shuffle(names)
+        for name in names:
+            rule, forward, backward = FRAMING_RULES[name]
+            framed = rule(sentence, rng)
+            if framed:
+                yield {"premise": framed, "hypothesis": sentence, "label": forward, "rule": name}
+                if backward:
+                    yield {"premise": sentence, "hypothesis": framed, "label": backward, "rule": name + "_reversed"}
+                break

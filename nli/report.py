@@ -6,7 +6,10 @@ documented in the README under "Output format" and versioned by ``SCHEMA_VERSION
 
 from __future__ import annotations
 
+import json
+import sys
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from nli.articles import DroppedLine
 
@@ -233,3 +236,15 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
         for article in report.articles:
             for line in article.dropped:
                 console.print(f"[dim]{article.id}:{line.line} dropped ({line.reason}): {line.text}[/]")
+
+
+def write_measurement(result: dict | list, markdown: str, output: Path | None, as_json: bool) -> None:
+    """A benchmark's result: Markdown (+ a JSON twin) to ``output``, and JSON or Markdown on stdout."""
+    if output:
+        output.write_text(markdown, encoding="utf-8")
+        output.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    elif not output:
+        sys.stdout.write(markdown)

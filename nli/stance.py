@@ -2,15 +2,16 @@
 
 Relevance comes from sentence embeddings (the article's sentences most similar to
 the claim), the decision from NLI between those sentences and the claim in both
-directions, and a small learned aggregation (multinomial logistic regression, fit
-on FNC-1 *training* pairs) from these features to the four stances. The aggregator
-is stored as plain JSON coefficients beside the model, so applying it needs neither
-scikit-learn nor pickle.
+directions, word-overlap and cue-word features, and a small learned aggregation
+(logistic regression or a one-layer network, fit on FNC-1 *training* pairs) from
+these features to the four stances. The aggregator is stored as plain JSON weights
+beside the model, so applying it needs neither scikit-learn nor pickle.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,7 +44,66 @@ FEATURE_NAMES = (
     "top1_e",
     "top1_c",
     "nli_skipped",
+    "claim_words_in_body",
+    "claim_words_in_top",
+    "body_refuting",
+    "top_refuting",
+    "body_hedging",
+    "top_hedging",
+    "claim_refuting",
+    "claim_hedging",
+    "log_body_sentences",
 )
+# Word cues that the NLI model misses on FNC-1 (its sentences are long and attributed):
+# "discuss" bodies report and hedge, "disagree" bodies debunk. Which cue matters how
+# much is learned by the aggregator, not set here.
+REFUTING_WORDS = frozenset(
+    "fake fraud hoax false deny denies denied denial not despite nope doubt doubts bogus debunk debunked "
+    "debunks prank pranks retract retracted retraction fabricated untrue myth rumour rumor".split()
+)
+HEDGING_WORDS = frozenset(
+    "reportedly allegedly alleged claims claimed claim according purportedly apparently unconfirmed "
+    "unverified rumoured rumored suggests suggested may might could appears appeared believed "
+    "reports report speculation speculated sources".split()
+)
+STOPWORDS = frozenset(
+    "the a an and or but of to in on at for with by from as is are was were be been has have had it its this "
+    "that these those he she they his her their will would says said after over into about than".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _content(words: Sequence[str]) -> set[str]:
+    return {w for w in words if w not in STOPWORDS and len(w) > 2}
+
+
+def _share_with(words: Sequence[str], cue: frozenset) -> float:
+    """Share of the sentences' word lists that contain a cue word."""
+    return float(np.mean([bool(cue.intersection(w)) for w in words])) if words else 0.0
+
+
+def lexical_features(claim: str, sentences: Sequence[str], top: Sequence[int]) -> dict[str, float]:
+    """Word-overlap and cue-word features of a claim and a body (``top``: indices of its best sentences)."""
+    claim_words = _words(claim)
+    claim_content = _content(claim_words)
+    sentence_words = [set(_words(s)) for s in sentences]
+    body_words = set().union(*sentence_words) if sentence_words else set()
+    top_words = [sentence_words[i] for i in top]
+    top_union = set().union(*top_words) if top_words else set()
+    return {
+        "claim_words_in_body": len(claim_content & body_words) / len(claim_content) if claim_content else 0.0,
+        "claim_words_in_top": len(claim_content & top_union) / len(claim_content) if claim_content else 0.0,
+        "body_refuting": _share_with(sentence_words, REFUTING_WORDS),
+        "top_refuting": _share_with(top_words, REFUTING_WORDS),
+        "body_hedging": _share_with(sentence_words, HEDGING_WORDS),
+        "top_hedging": _share_with(top_words, HEDGING_WORDS),
+        "claim_refuting": float(bool(REFUTING_WORDS.intersection(claim_words))),
+        "claim_hedging": float(bool(HEDGING_WORDS.intersection(claim_words))),
+        "log_body_sentences": float(np.log1p(len(sentences))),
+    }
 
 
 @dataclass
@@ -128,7 +188,7 @@ def featurize(
                 nli_pairs.append((claim, body.sentences[i]))
     probs = predict_in_blocks(nli, nli_pairs, 2048, progress)
     out, cursor = [], 0
-    for (sims, order, use_nli, body_sim), body in zip(selections, bodies, strict=True):
+    for (sims, order, use_nli, body_sim), body, claim in zip(selections, bodies, claims, strict=True):
         top_sims = sims[order] if len(order) else np.zeros(1)
         f = {
             "max_sim": float(top_sims[0]) if len(order) else 0.0,
@@ -137,6 +197,7 @@ def featurize(
             "body_sim": body_sim,
             "share_sim_over_0.5": float((sims > 0.5).mean()) if len(sims) else 0.0,
             "nli_skipped": 0.0 if use_nli else 1.0,
+            **lexical_features(claim, body.sentences, order),
         }
         evidence = []
         if use_nli:
@@ -168,16 +229,23 @@ def featurize(
 
 @dataclass
 class Aggregator:
-    """Multinomial logistic regression over standardized features, as JSON."""
+    """A small network over standardized features (no hidden layer: logistic regression), as JSON.
+
+    ``layers`` are (weight, bias) pairs, weight shaped (out, in); hidden layers use ReLU
+    and the last a softmax over :data:`STANCES`.
+    """
 
     mean: np.ndarray
     scale: np.ndarray
-    coef: np.ndarray  # (4, n_features)
-    intercept: np.ndarray  # (4,)
+    layers: list[tuple[np.ndarray, np.ndarray]]
     info: dict = field(default_factory=dict)
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        z = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z = (features - self.mean) / self.scale
+        for k, (weight, bias) in enumerate(self.layers):
+            z = z @ weight.T + bias
+            if k < len(self.layers) - 1:
+                z = np.maximum(z, 0.0)
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
@@ -188,11 +256,10 @@ class Aggregator:
             "features": list(FEATURE_NAMES),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
-            "coef": self.coef.tolist(),
-            "intercept": self.intercept.tolist(),
+            "layers": [{"weight": w.tolist(), "bias": b.tolist()} for w, b in self.layers],
             "info": self.info,
         }
-        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> Aggregator:
@@ -201,28 +268,48 @@ class Aggregator:
         if not path.exists():
             raise ModelError(f"{path} is missing: build it with `nli stance-train` (make stance-model)")
         document = json.loads(path.read_text(encoding="utf-8"))
-        if document["features"] != list(FEATURE_NAMES) or document["stances"] != list(STANCES):
+        if (
+            document.get("features") != list(FEATURE_NAMES)
+            or document.get("stances") != list(STANCES)
+            or "layers" not in document
+        ):
             raise ModelError(f"{path} was made for other features or stances; rebuild it with `nli stance-train`")
         return cls(
             np.array(document["mean"]),
             np.array(document["scale"]),
-            np.array(document["coef"]),
-            np.array(document["intercept"]),
+            [(np.array(layer["weight"]), np.array(layer["bias"])) for layer in document["layers"]],
             document.get("info", {}),
         )
 
 
-def fit_aggregator(features: np.ndarray, labels: Sequence[str], seed: int = 0) -> Aggregator:
-    """Fit a class-balanced multinomial logistic regression (scikit-learn)."""
+def fit_aggregator(
+    features: np.ndarray, labels: Sequence[str], seed: int = 0, hidden: int = 0, balanced: bool = True
+) -> Aggregator:
+    """Fit on standardized features (scikit-learn).
+
+    ``hidden=0`` is a multinomial logistic regression; ``hidden=H`` one ReLU layer of H units.
+    ``balanced`` weights every stance as a whole equally (for macro-F1; the FNC-1 score
+    favours the frequent stances).
+    """
     from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
     from sklearn.preprocessing import StandardScaler
+    from sklearn.utils.class_weight import compute_sample_weight
 
     scaler = StandardScaler().fit(features)
-    y = np.array([STANCES.index(label) for label in labels])
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=seed)
-    model.fit(scaler.transform(features), y)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    return Aggregator(scaler.mean_, scale, model.coef_, model.intercept_, {"n": int(len(y))})
+    x = (features - scaler.mean_) / scale
+    y = np.array([STANCES.index(label) for label in labels])
+    weights = compute_sample_weight("balanced" if balanced else None, y)
+    if hidden:
+        model = MLPClassifier((hidden,), alpha=1e-3, max_iter=400, random_state=seed).fit(x, y, sample_weight=weights)
+        layers = [(w.T, b) for w, b in zip(model.coefs_, model.intercepts_, strict=True)]
+    else:
+        model = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(x, y, sample_weight=weights)
+        layers = [(model.coef_, model.intercept_)]
+    kind = f"one hidden layer of {hidden} ReLU units" if hidden else "multinomial logistic regression"
+    kind += ", stances weighted equally" if balanced else ", stances weighted by frequency"
+    return Aggregator(scaler.mean_, scale, layers, {"n": int(len(y)), "model": kind})
 
 
 def stance_of_articles(

@@ -116,6 +116,7 @@ def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[
                 seed=recipe.news["seed"],
                 per_article=recipe.news["per_article"],
                 paraphrases=recipe.news.get("paraphrases", False),
+                extended=recipe.news.get("extended", False),
             )
         ]
         groups.append(("fnc1-newsgen", news_rows, recipe.news["weight"], "FNC-1 bodies: none stated"))

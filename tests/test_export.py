@@ -62,3 +62,45 @@ def test_a_deliberately_broken_export_fails_the_parity_check(tmp_path):
     parity = measure_parity(TorchNLI(MODEL_DIR), OnnxNLI(broken), parity_pairs(60))
     with pytest.raises(ExportError):
         check_parity(parity, "the broken export")
+
+
+def test_choose_fp32_nodes_keeps_the_fewest_most_useful_nodes(monkeypatch, tmp_path):
+    import nli.export as export
+
+    reference = np.eye(3)[[0, 1, 2, 0, 1, 2, 0, 1, 2, 0]]
+    # agreement (out of 10) of the int8 graph with a given set of nodes kept fp32
+    agreement_table = {(): 7, ("l0",): 9, ("l1",): 8, ("l2",): 7, ("l0", "l1"): 10, ("l0", "l1", "l2"): 10}
+    built: list[tuple[str, ...]] = []
+
+    def fake_quantize(optimized, int8, fp32_nodes=()):
+        built.append(tuple(sorted(fp32_nodes)))
+
+    def fake_predict(path):
+        right = agreement_table[built[-1]]
+        return np.vstack([reference[:right], np.roll(reference[right:], 1, axis=1)])
+
+    monkeypatch.setattr(export, "quantize_int8", fake_quantize)
+    monkeypatch.setattr(export, "ffn_output_matmuls", lambda path: ["l2", "l1", "l0"])
+    nodes, agreement = export.choose_fp32_nodes(
+        tmp_path / "opt.onnx", tmp_path / "int8.onnx", reference, fake_predict, min_agreement=0.95, log=lambda m: None
+    )
+    assert nodes == ["l0", "l1"] and agreement == 1.0
+    assert built[-1] == ("l0", "l1")  # the graph left on disk is the chosen one
+
+    nodes, agreement = export.choose_fp32_nodes(
+        tmp_path / "opt.onnx", tmp_path / "int8.onnx", reference, fake_predict, min_agreement=0.7, log=lambda m: None
+    )
+    assert nodes == [] and agreement == 0.7
+
+    # a node that buys too little agreement is not worth its speed
+    nodes, agreement = export.choose_fp32_nodes(
+        tmp_path / "opt.onnx",
+        tmp_path / "int8.onnx",
+        reference,
+        fake_predict,
+        min_agreement=1.0,
+        min_gain=0.15,
+        log=lambda m: None,
+    )
+    assert nodes == ["l0"] and agreement == 0.9
+    assert built[-1] == ("l0",)

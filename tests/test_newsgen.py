@@ -6,15 +6,23 @@ from nli.newsgen import (
     change_date,
     change_number,
     change_place,
+    change_time,
     drop_attribution,
     drop_clause,
     drop_modifier,
     flip_confirmation,
+    frame_established,
+    frame_refuted,
+    frame_uncertain,
     generate_pairs,
+    make_modal,
+    mark_separate_event,
     most_overlapping,
     negate,
     restyle,
     swap_actor,
+    swap_cause,
+    swap_places,
     swap_synonym,
 )
 
@@ -131,3 +139,49 @@ def test_paraphrase_rules_only_with_the_flag():
     rules = {p["rule"]: p["label"] for p in rich}
     assert rules.get("swap_synonym", "entailment") == "entailment"
     assert {"swap_synonym", "restyle", "drop_modifier"} & set(rules)
+
+
+def test_swap_cause_replaces_a_short_stated_cause(rng):
+    out = swap_cause("The fire was caused by an electrical fault, police said.", rng)
+    assert out is not None and "electrical fault" not in out
+    assert out.startswith("The fire was caused by ") and out.endswith(", police said.")
+    assert swap_cause("The fire spread quickly.", rng) is None
+    long_cause = "The delay was due to a long list of problems with the new software system and its vendors."
+    assert swap_cause(long_cause, rng) is None
+
+
+def test_swap_places_trades_roles_but_not_lists(rng):
+    assert (
+        swap_places("Russia accused Ukraine of shelling the town.", rng)
+        == "Ukraine accused Russia of shelling the town."
+    )
+    assert swap_places("Talks between Russia and Ukraine resumed.", rng) is None
+    assert swap_places("Russia sent aid.", rng) is None
+
+
+def test_change_time(rng):
+    assert change_time("The blast happened at 2 a.m. on Monday.", rng) == "The blast happened at 2 p.m. on Monday."
+    assert change_time("The vote was held on Monday morning.", rng) == "The vote was held on Monday evening."
+    assert change_time("The vote was held on Monday.", rng) is None
+
+
+def test_framings_embed_the_claim(rng):
+    claim = "The bridge was closed after the storm."
+    for rule in (frame_uncertain, frame_established, frame_refuted, mark_separate_event):
+        out = rule(claim, rng)
+        assert out is not None and "the bridge was closed after the storm" in out and out.endswith(".")
+    assert frame_uncertain('"We will win," he said.', rng) is None  # quotes do not embed cleanly
+    assert make_modal(claim, rng) == "The bridge may have been closed after the storm."
+    assert make_modal("The bridge may be closed.", rng) is None
+
+
+def test_extended_rules_only_with_the_flag():
+    plain = list(generate_pairs(BODIES * 3, seed=3, paraphrases=True))
+    extended = list(generate_pairs(BODIES * 3, seed=3, paraphrases=True, extended=True))
+    new_rules = {"separate_event", "frame_uncertain", "frame_established", "frame_refuted", "make_modal"}
+    assert not {p["rule"] for p in plain} & new_rules
+    labels = {p["rule"]: p["label"] for p in extended}
+    assert set(labels) & new_rules
+    assert labels.get("separate_event", "neutral") == "neutral"
+    assert labels.get("frame_refuted", "contradiction") == "contradiction"
+    assert labels.get("frame_established", "entailment") == "entailment"

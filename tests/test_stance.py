@@ -38,12 +38,38 @@ def test_aggregator_learns_from_separable_features_and_round_trips(tmp_path):
         features.append(centre + rng.normal(scale=0.3, size=(30, len(FEATURE_NAMES))))
         labels += [stance] * 30
     x = np.vstack(features)
-    aggregator = fit_aggregator(x, labels)
-    predicted = [STANCES[i] for i in aggregator.predict_proba(x).argmax(1)]
-    assert np.mean([p == g for p, g in zip(predicted, labels, strict=True)]) > 0.95
-    aggregator.save(tmp_path / "agg.json")
-    again = Aggregator.load(tmp_path / "agg.json")
-    assert np.allclose(again.predict_proba(x), aggregator.predict_proba(x))
+    for hidden in (0, 8):
+        aggregator = fit_aggregator(x, labels, hidden=hidden)
+        predicted = [STANCES[i] for i in aggregator.predict_proba(x).argmax(1)]
+        assert np.mean([p == g for p, g in zip(predicted, labels, strict=True)]) > 0.95
+        aggregator.save(tmp_path / "agg.json")
+        again = Aggregator.load(tmp_path / "agg.json")
+        assert len(again.layers) == (2 if hidden else 1)
+        assert np.allclose(again.predict_proba(x), aggregator.predict_proba(x))
+
+
+def test_cross_validation_scores_a_learnable_and_an_unlearnable_task():
+    from nli.fnc import cross_validate_aggregator
+
+    rng = np.random.default_rng(1)
+    labels = [STANCES[i % 4] for i in range(200)]
+    signal = np.eye(len(FEATURE_NAMES))[[i % 4 for i in range(200)]] * 3 + rng.normal(size=(200, len(FEATURE_NAMES)))
+    noise = rng.normal(size=(200, len(FEATURE_NAMES)))
+    learnable = cross_validate_aggregator(signal, labels, hidden=0, balanced=True)
+    unlearnable = cross_validate_aggregator(noise, labels, hidden=0, balanced=True)
+    assert learnable["macro_f1"] > 0.8 > 0.5 > unlearnable["macro_f1"]
+
+
+def test_lexical_features_see_overlap_and_cue_words():
+    from nli.stance import lexical_features
+
+    sentences = ["The mayor reportedly resigned on Monday.", "The claim is a hoax, his office said.", "Rain fell."]
+    f = lexical_features("Mayor resigned on Monday", sentences, [0])
+    assert f["claim_words_in_body"] == 1.0 and f["claim_words_in_top"] == 1.0
+    assert f["top_hedging"] == 1.0 and f["top_refuting"] == 0.0
+    assert f["body_refuting"] == pytest.approx(1 / 3)
+    assert f["claim_refuting"] == 0.0
+    assert lexical_features("Mayor did not resign", sentences, [])["claim_refuting"] == 1.0
 
 
 def write_fnc(tmp_path, stance_rows, body_rows):
