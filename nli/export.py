@@ -176,28 +176,34 @@ def choose_fp32_nodes(
     nodes and their agreement.
     """
     reference = reference_probs.argmax(1)
+    measured: dict[frozenset[str], float] = {}
+    on_disk: list[frozenset[str]] = []
 
     def agreement_with(fp32_nodes: Sequence[str]) -> float:
-        quantize_int8(optimized_path, int8_path, fp32_nodes)
-        return float((predict_probs(int8_path).argmax(1) == reference).mean())
+        key = frozenset(fp32_nodes)
+        if key not in measured:
+            quantize_int8(optimized_path, int8_path, fp32_nodes)
+            on_disk[:] = [key]
+            measured[key] = float((predict_probs(int8_path).argmax(1) == reference).mean())
+        return measured[key]
 
     chosen: list[str] = []
     agreement = agreement_with(chosen)
     log(f"int8 everywhere: agreement {agreement:.4f}")
-    if agreement >= min_agreement:
-        return chosen, agreement
-    candidates = ffn_output_matmuls(optimized_path)
-    gains = {node: agreement_with([node]) for node in candidates}
-    for node in sorted(candidates, key=lambda n: -gains[n]):
-        with_node = agreement_with([*chosen, node])
-        log(f"fp32 {node} with {len(chosen)} other(s): agreement {with_node:.4f}")
-        if with_node - agreement < min_gain:
-            break
-        chosen.append(node)
-        agreement = with_node
-        if agreement >= min_agreement:
-            break
-    quantize_int8(optimized_path, int8_path, chosen)
+    if agreement < min_agreement:
+        candidates = ffn_output_matmuls(optimized_path)
+        gains = {node: agreement_with([node]) for node in candidates}
+        for node in sorted(candidates, key=lambda n: -gains[n]):
+            with_node = agreement_with([*chosen, node])
+            log(f"fp32 {node} with {len(chosen)} other(s): agreement {with_node:.4f}")
+            if with_node - agreement < min_gain:
+                break
+            chosen.append(node)
+            agreement = with_node
+            if agreement >= min_agreement:
+                break
+    if on_disk != [frozenset(chosen)]:
+        quantize_int8(optimized_path, int8_path, chosen)
     return chosen, agreement
 
 

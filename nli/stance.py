@@ -80,29 +80,36 @@ def _content(words: Sequence[str]) -> set[str]:
     return {w for w in words if w not in STOPWORDS and len(w) > 2}
 
 
-def _share_with(words: Sequence[str], cue: frozenset) -> float:
-    """Share of the sentences' word lists that contain a cue word."""
-    return float(np.mean([bool(cue.intersection(w)) for w in words])) if words else 0.0
+def sentence_words(sentences: Sequence[str]) -> list[frozenset[str]]:
+    """Each sentence's lowercased words, made once per body and reused for every claim."""
+    return [frozenset(_words(s)) for s in sentences]
 
 
-def lexical_features(claim: str, sentences: Sequence[str], top: Sequence[int]) -> dict[str, float]:
-    """Word-overlap and cue-word features of a claim and a body (``top``: indices of its best sentences)."""
+def _share_with(word_sets: Sequence[frozenset[str]], cue: frozenset[str]) -> float:
+    """Share of the sentences (as word sets) that contain a cue word."""
+    return float(np.mean([bool(cue & w) for w in word_sets])) if word_sets else 0.0
+
+
+def lexical_features(claim: str, words: Sequence[frozenset[str]], top: Sequence[int]) -> dict[str, float]:
+    """Word-overlap and cue-word features of a claim and a body.
+
+    ``words``: the body's :func:`sentence_words`; ``top``: indices of its best sentences.
+    """
     claim_words = _words(claim)
     claim_content = _content(claim_words)
-    sentence_words = [set(_words(s)) for s in sentences]
-    body_words = set().union(*sentence_words) if sentence_words else set()
-    top_words = [sentence_words[i] for i in top]
-    top_union = set().union(*top_words) if top_words else set()
+    body_vocabulary = frozenset().union(*words)
+    top_words = [words[i] for i in top]
+    top_vocabulary = frozenset().union(*top_words)
     return {
-        "claim_words_in_body": len(claim_content & body_words) / len(claim_content) if claim_content else 0.0,
-        "claim_words_in_top": len(claim_content & top_union) / len(claim_content) if claim_content else 0.0,
-        "body_refuting": _share_with(sentence_words, REFUTING_WORDS),
+        "claim_words_in_body": len(claim_content & body_vocabulary) / len(claim_content) if claim_content else 0.0,
+        "claim_words_in_top": len(claim_content & top_vocabulary) / len(claim_content) if claim_content else 0.0,
+        "body_refuting": _share_with(words, REFUTING_WORDS),
         "top_refuting": _share_with(top_words, REFUTING_WORDS),
-        "body_hedging": _share_with(sentence_words, HEDGING_WORDS),
+        "body_hedging": _share_with(words, HEDGING_WORDS),
         "top_hedging": _share_with(top_words, HEDGING_WORDS),
         "claim_refuting": float(bool(REFUTING_WORDS.intersection(claim_words))),
         "claim_hedging": float(bool(HEDGING_WORDS.intersection(claim_words))),
-        "log_body_sentences": float(np.log1p(len(sentences))),
+        "log_body_sentences": float(np.log1p(len(words))),
     }
 
 
@@ -143,6 +150,7 @@ class EmbeddedBody:
     sentences: list[str]
     vectors: np.ndarray  # (n, 384), unit length
     mean: np.ndarray  # (384,), unit length
+    words: list[frozenset[str]]  # each sentence's words (sentence_words)
 
 
 def embed_bodies(texts: Sequence[str], encoder: SentenceEncoder) -> list[EmbeddedBody]:
@@ -156,7 +164,7 @@ def embed_bodies(texts: Sequence[str], encoder: SentenceEncoder) -> list[Embedde
         start += len(sentences)
         mean = part.mean(axis=0) if len(part) else np.zeros(vectors.shape[1] if vectors.ndim == 2 else 384)
         norm = np.linalg.norm(mean)
-        bodies.append(EmbeddedBody(sentences, part, mean / norm if norm else mean))
+        bodies.append(EmbeddedBody(sentences, part, mean / norm if norm else mean, sentence_words(sentences)))
     return bodies
 
 
@@ -197,7 +205,7 @@ def featurize(
             "body_sim": body_sim,
             "share_sim_over_0.5": float((sims > 0.5).mean()) if len(sims) else 0.0,
             "nli_skipped": 0.0 if use_nli else 1.0,
-            **lexical_features(claim, body.sentences, order),
+            **lexical_features(claim, body.words, order),
         }
         evidence = []
         if use_nli:

@@ -61,15 +61,15 @@ def test_cross_validation_scores_a_learnable_and_an_unlearnable_task():
 
 
 def test_lexical_features_see_overlap_and_cue_words():
-    from nli.stance import lexical_features
+    from nli.stance import lexical_features, sentence_words
 
     sentences = ["The mayor reportedly resigned on Monday.", "The claim is a hoax, his office said.", "Rain fell."]
-    f = lexical_features("Mayor resigned on Monday", sentences, [0])
+    f = lexical_features("Mayor resigned on Monday", sentence_words(sentences), [0])
     assert f["claim_words_in_body"] == 1.0 and f["claim_words_in_top"] == 1.0
     assert f["top_hedging"] == 1.0 and f["top_refuting"] == 0.0
     assert f["body_refuting"] == pytest.approx(1 / 3)
     assert f["claim_refuting"] == 0.0
-    assert lexical_features("Mayor did not resign", sentences, [])["claim_refuting"] == 1.0
+    assert lexical_features("Mayor did not resign", sentence_words(sentences), [])["claim_refuting"] == 1.0
 
 
 def write_fnc(tmp_path, stance_rows, body_rows):
