@@ -486,9 +486,90 @@ def mark_separate_event(sentence: str, rng: random.Random) -> str | None:
     return rng.choice(SEPARATE_EVENT_LEADS) + clause + "."
 
 
+DIGITS_FOR_WORDS = {word: str(value) for word, value in NUMBER_WORDS.items() if value <= 20}
+WORDS_FOR_DIGITS = {digits: word for word, digits in DIGITS_FOR_WORDS.items()}
+# A capitalized word inside the sentence, not a place, day or month: a name that outlets spell differently.
+INNER_NAME = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{4,})\b")
+DOUBLED = re.compile(r"([bcdfgklmnprstz])\1")
+# Not one of a list of places ("in Paris and Lyon"): dropping it would leave "and Lyon".
+PLACE_PHRASE = re.compile(
+    r" (?:in|near|outside|across) (?:the )?(?:" + "|".join(PLACES) + r")\b(?=[,.;]| (?!and\b|or\b)[a-z])"
+)
+
+
+def respell_name(sentence: str, rng: random.Random) -> str | None:
+    """A name is transliterated another way ("Zummar" becomes "Zumar"): outlets spell names differently."""
+    found = [
+        m
+        for m in INNER_NAME.finditer(sentence)
+        if m.group(1) not in PLACES and m.group(1) not in WEEKDAYS + MONTHS and m.group(1) not in NOT_NAME_STARTS
+    ]
+    if not found:
+        return None
+    match = rng.choice(found)
+    name = match.group(1)
+    doubled = DOUBLED.search(name)
+    if doubled:
+        respelled = name[: doubled.start()] + doubled.group(1) + name[doubled.end() :]
+    else:
+        # double the first consonant that follows a vowel ("Kamal" becomes "Kammal")
+        inner = re.search(r"(?<=[aeiou])([bdfklmnprstz])(?=[aeiouy])", name)
+        if not inner:
+            return None
+        respelled = name[: inner.start()] + inner.group(1) * 2 + name[inner.end() :]
+    return _replace_at(sentence, match, respelled)
+
+
+def reformat_number(sentence: str, rng: random.Random) -> str | None:
+    """A small number is written the other way ("five" becomes "5", "12" becomes "twelve")."""
+    words = list(re.finditer(r"\b(" + "|".join(DIGITS_FOR_WORDS) + r")\b", sentence))
+    digits = [
+        m for m in re.finditer(r"(?<![\d.,$])\b(\d{1,2})\b(?![\d.,:%])", sentence) if m.group() in WORDS_FOR_DIGITS
+    ]
+    if not words and not digits:
+        return None
+    match = rng.choice(words + digits)
+    token = match.group()
+    return _replace_at(sentence, match, WORDS_FOR_DIGITS.get(token) or DIGITS_FOR_WORDS[token])
+
+
+def drop_place(sentence: str, rng: random.Random) -> str | None:
+    """Where it happened is left out ("killed in Iraq" becomes "killed"): the shorter claim follows."""
+    found = list(PLACE_PHRASE.finditer(sentence))
+    if not found:
+        return None
+    return _replace_at(sentence, rng.choice(found), "")
+
+
 # Near-identical rewordings that keep the claim: without them the contradiction
 # rules teach that two almost identical news sentences are contradictory.
 PARAPHRASE_RULES: dict[str, Rule] = {"swap_synonym": swap_synonym, "restyle": restyle}
+# Added in v1.3 (``near_copies``): more of the differences between syndicated copies.
+NEAR_COPY_PARAPHRASE_RULES: dict[str, Rule] = {"respell_name": respell_name, "reformat_number": reformat_number}
+NEAR_COPY_SHORTENING_RULES: dict[str, Rule] = {"drop_place": drop_place, "drop_modifier": drop_modifier}
+
+
+def near_copy(sentence: str, rng: random.Random, shorten: bool = True) -> tuple[str, bool] | None:
+    """Two to four claim-keeping edits at once, as between an agency story and its reprint.
+
+    Returns the copy and whether it only rewords (True: both directions entail) or
+    also leaves something out (False: only the original entails the copy). Without
+    ``shorten`` only rewording edits are made, so a changed fact cannot be dropped.
+    """
+    rules = {**PARAPHRASE_RULES, **NEAR_COPY_PARAPHRASE_RULES}
+    if shorten:
+        rules.update(NEAR_COPY_SHORTENING_RULES, drop_attribution=drop_attribution)
+    names = list(rules)
+    rng.shuffle(names)
+    copy, applied = sentence, []
+    for name in names[: rng.randint(2, 4) + 2]:
+        edited = rules[name](copy, rng)
+        if edited and edited != copy:
+            copy, applied = edited, applied + [name]
+    if len(applied) < 2:
+        return None
+    copy = copy[0].upper() + copy[1:]
+    return copy, all(name in PARAPHRASE_RULES or name in NEAR_COPY_PARAPHRASE_RULES for name in applied)
 
 
 CONTRADICTION_RULES: dict[str, Rule] = {
@@ -555,6 +636,7 @@ def generate_pairs(
     split_sentences: Callable[[str], list[str]] | None = None,
     paraphrases: bool = False,
     extended: bool = False,
+    near_copies: bool = False,
 ) -> Iterator[dict[str, str]]:
     """Yield ``{premise, hypothesis, label, rule}`` pairs from article bodies.
 
@@ -568,7 +650,11 @@ def generate_pairs(
     exactly that of v1. With ``extended`` (v1.2) the cause, place-swap and time rules
     join the contradictions, about half the fact-changing contradictions also appear
     as neutral pairs once marked as a separate event, and about half the sentences
-    are also framed as uncertain, established or refuted.
+    are also framed as uncertain, established or refuted. With ``near_copies`` (v1.3)
+    respelled names, reformatted numbers and dropped places join the claim-keeping
+    rules, about half the sentences also get a near copy (several such edits at once),
+    and about half the contradictions are also made with the changed sentence reworded,
+    so that the changed fact, not the surface difference, is what contradicts.
     """
     if split_sentences is None:
         from nli.sentences import split_sentences as default_splitter
@@ -598,6 +684,8 @@ def generate_pairs(
             if paraphrases:
                 agreeing.update(MORE_ENTAILMENT_RULES)
                 agreeing.update(PARAPHRASE_RULES)
+                if near_copies:
+                    agreeing.update(NEAR_COPY_PARAPHRASE_RULES, drop_place=drop_place)
                 agreeing_names = list(agreeing)
                 rng.shuffle(agreeing_names)
                 # half the sentences get a claim-preserving rewrite, half a contradicting one
@@ -624,7 +712,7 @@ def generate_pairs(
             made += 1
             used[rule_name] = used.get(rule_name, 0) + 1
             yield {"premise": sentence, "hypothesis": rewritten, "label": label, "rule": rule_name}
-            if label == "contradiction" or rule_name in PARAPHRASE_RULES:
+            if label == "contradiction" or rule_name in PARAPHRASE_RULES or rule_name in NEAR_COPY_PARAPHRASE_RULES:
                 yield {"premise": rewritten, "hypothesis": sentence, "label": label, "rule": rule_name}
             else:
                 yield {
@@ -637,6 +725,25 @@ def generate_pairs(
             yield {"premise": sentence, "hypothesis": other, "label": "neutral", "rule": "same_article"}
             if extended:
                 yield from _extended_pairs(sentence, rewritten, rule_name, rng)
+            if near_copies:
+                yield from _near_copy_pairs(sentence, rewritten, label, rule_name, rng)
+
+
+def _near_copy_pairs(
+    sentence: str, rewritten: str, label: str, rule_name: str, rng: random.Random
+) -> Iterator[dict[str, str]]:
+    if rng.random() < 0.5:
+        made = near_copy(sentence, rng)
+        if made:
+            copy, reworded_only = made
+            yield {"premise": sentence, "hypothesis": copy, "label": "entailment", "rule": "near_copy"}
+            backward = "entailment" if reworded_only else "neutral"
+            yield {"premise": copy, "hypothesis": sentence, "label": backward, "rule": "near_copy_reversed"}
+    if label == "contradiction" and rng.random() < 0.5:
+        made = near_copy(rewritten, rng, shorten=False)
+        if made:
+            yield {"premise": sentence, "hypothesis": made[0], "label": label, "rule": rule_name + "_reworded"}
+            yield {"premise": made[0], "hypothesis": sentence, "label": label, "rule": rule_name + "_reworded"}
 
 
 def _extended_pairs(sentence: str, rewritten: str, rule_name: str, rng: random.Random) -> Iterator[dict[str, str]]:

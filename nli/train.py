@@ -117,6 +117,7 @@ def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[
                 per_article=recipe.news["per_article"],
                 paraphrases=recipe.news.get("paraphrases", False),
                 extended=recipe.news.get("extended", False),
+                near_copies=recipe.news.get("near_copies", False),
             )
         ]
         groups.append(("fnc1-newsgen", news_rows, recipe.news["weight"], "FNC-1 bodies: none stated"))

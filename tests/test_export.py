@@ -64,43 +64,54 @@ def test_a_deliberately_broken_export_fails_the_parity_check(tmp_path):
         check_parity(parity, "the broken export")
 
 
-def test_choose_fp32_nodes_keeps_the_fewest_most_useful_nodes(monkeypatch, tmp_path):
-    import nli.export as export
+def _feed_forward_graph(path, rng):
+    """x -> MatMul -> bias Add -> Gelu -> MatMul, named like a BERT layer's feed-forward block."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
 
-    reference = np.eye(3)[[0, 1, 2, 0, 1, 2, 0, 1, 2, 0]]
-    # agreement (out of 10) of the int8 graph with a given set of nodes kept fp32
-    agreement_table = {(): 7, ("l0",): 9, ("l1",): 8, ("l2",): 7, ("l0", "l1"): 10, ("l0", "l1", "l2"): 10}
-    built: list[tuple[str, ...]] = []
-
-    def fake_quantize(optimized, int8, fp32_nodes=()):
-        built.append(tuple(sorted(fp32_nodes)))
-
-    def fake_predict(path):
-        right = agreement_table[built[-1]]
-        return np.vstack([reference[:right], np.roll(reference[right:], 1, axis=1)])
-
-    monkeypatch.setattr(export, "quantize_int8", fake_quantize)
-    monkeypatch.setattr(export, "ffn_output_matmuls", lambda path: ["l2", "l1", "l0"])
-    nodes, agreement = export.choose_fp32_nodes(
-        tmp_path / "opt.onnx", tmp_path / "int8.onnx", reference, fake_predict, min_agreement=0.95, log=lambda m: None
+    weights = {
+        "w_in": rng.normal(size=(8, 32)).astype(np.float32),
+        "bias": rng.normal(size=32).astype(np.float32),
+        "w_out": rng.normal(size=(32, 8)).astype(np.float32),
+    }
+    nodes = [
+        helper.make_node("MatMul", ["input_ids", "w_in"], ["h"], name="layer.0/intermediate/dense/MatMul"),
+        helper.make_node("Add", ["h", "bias"], ["hb"], name="layer.0/intermediate/add"),
+        helper.make_node("Gelu", ["hb"], ["g"], name="layer.0/gelu", domain="com.microsoft"),
+        helper.make_node("MatMul", ["g", "w_out"], ["y"], name="layer.0/output/dense/MatMul"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "ffn",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.FLOAT, ["batch", "sequence", 8]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"]),
+        ],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(value, name) for name, value in weights.items()],
     )
-    assert nodes == ["l0", "l1"] and agreement == 1.0
-    assert built[-1] == ("l0", "l1")  # the graph left on disk is the chosen one
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    onnx.save(helper.make_model(graph, opset_imports=opsets, ir_version=8), str(path))
 
-    nodes, agreement = export.choose_fp32_nodes(
-        tmp_path / "opt.onnx", tmp_path / "int8.onnx", reference, fake_predict, min_agreement=0.7, log=lambda m: None
-    )
-    assert nodes == [] and agreement == 0.7
 
-    # a node that buys too little agreement is not worth its speed
-    nodes, agreement = export.choose_fp32_nodes(
-        tmp_path / "opt.onnx",
-        tmp_path / "int8.onnx",
-        reference,
-        fake_predict,
-        min_agreement=1.0,
-        min_gain=0.15,
-        log=lambda m: None,
-    )
-    assert nodes == ["l0"] and agreement == 0.9
-    assert built[-1] == ("l0",)
+def test_outlier_split_computes_the_same_function_and_finds_the_wide_channels(tmp_path):
+    import onnxruntime as ort
+
+    from nli.export import ffn_activation_ranges, split_outlier_channels
+
+    rng = np.random.default_rng(0)
+    original, split = tmp_path / "ffn.onnx", tmp_path / "split.onnx"
+    _feed_forward_graph(original, rng)
+    batch = {
+        "input_ids": rng.normal(size=(2, 5, 8)).astype(np.float32),
+        "attention_mask": np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]),
+    }
+    ranges = ffn_activation_ranges(original, [batch])
+    assert list(ranges) == ["layer.0/output/dense/MatMul"] and ranges["layer.0/output/dense/MatMul"].shape == (32,)
+    fp32_nodes = split_outlier_channels(original, split, ranges, ["layer.0/output/dense/MatMul"], channels=4)
+    assert fp32_nodes == ["layer.0/output/dense/MatMul_wide_channels/out"]
+    feed = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
+    before = ort.InferenceSession(str(original)).run(None, feed)[0]
+    after = ort.InferenceSession(str(split)).run(None, feed)[0]
+    np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-5)
+    assert not np.allclose(after, 0)

@@ -10,6 +10,7 @@ from nli.newsgen import (
     drop_attribution,
     drop_clause,
     drop_modifier,
+    drop_place,
     flip_confirmation,
     frame_established,
     frame_refuted,
@@ -18,7 +19,10 @@ from nli.newsgen import (
     make_modal,
     mark_separate_event,
     most_overlapping,
+    near_copy,
     negate,
+    reformat_number,
+    respell_name,
     restyle,
     swap_actor,
     swap_cause,
@@ -185,3 +189,51 @@ def test_extended_rules_only_with_the_flag():
     assert labels.get("separate_event", "neutral") == "neutral"
     assert labels.get("frame_refuted", "contradiction") == "contradiction"
     assert labels.get("frame_established", "entailment") == "entailment"
+
+
+def test_respell_name_undoubles_or_doubles_a_consonant(rng):
+    assert respell_name("The convoy stopped near Zummar on Monday.", rng) == "The convoy stopped near Zumar on Monday."
+    assert respell_name("The minister, Kamal, resigned.", rng) == "The minister, Kammal, resigned."
+    assert (
+        respell_name("Officials met in Baghdad on Monday.", rng) is None
+    )  # places, days and months keep their spelling
+
+
+def test_reformat_number_switches_words_and_digits(rng):
+    assert reformat_number("Police said five people were hurt.", rng) == "Police said 5 people were hurt."
+    assert reformat_number("Five people were hurt.", rng) is None  # a sentence does not start with digits
+    assert reformat_number("Police arrested 12 people.", rng) == "Police arrested twelve people."
+    assert reformat_number("The price rose 2.5 percent to $12.50 at 10:30.", rng) is None
+
+
+def test_drop_place_leaves_lists_alone(rng):
+    assert drop_place("Two soldiers were killed in Iraq on Tuesday.", rng) == "Two soldiers were killed on Tuesday."
+    assert drop_place("Protests spread in Paris and Lyon.", rng) is None
+
+
+def test_near_copy_keeps_the_claim_and_says_whether_it_shortens():
+    sentence = "Officials said five people were killed near Zummar in Iraq on Tuesday, when a small truck exploded."
+    copies = [near_copy(sentence, random.Random(seed)) for seed in range(30)]
+    made = [c for c in copies if c]
+    assert made and all(copy != sentence for copy, _ in made)
+    for copy, reworded_only in made:
+        # rewording never drops the event; a shortened copy is marked so its reverse is not entailment
+        assert "killed" in copy or "left dead" in copy
+        if "Iraq" not in copy or "small" not in copy:
+            assert not reworded_only
+    assert any(not reworded_only for _, reworded_only in made)
+    for seed in range(30):
+        reworded = near_copy(sentence, random.Random(seed), shorten=False)
+        assert reworded is None or ("Iraq" in reworded[0] and "small" in reworded[0] and reworded[1])
+
+
+def test_near_copy_rules_only_with_the_flag():
+    plain = list(generate_pairs(BODIES * 3, seed=3, paraphrases=True, extended=True))
+    rich = list(generate_pairs(BODIES * 3, seed=3, paraphrases=True, extended=True, near_copies=True))
+    new_rules = {"near_copy", "near_copy_reversed", "respell_name", "reformat_number", "drop_place"}
+    assert not {p["rule"] for p in plain} & new_rules
+    labels = {p["rule"]: p["label"] for p in rich}
+    assert labels.get("near_copy") == "entailment"
+    assert labels.get("near_copy_reversed") in {"entailment", "neutral"}
+    assert any(rule.endswith("_reworded") for rule in labels)
+    assert all(label == "contradiction" for rule, label in labels.items() if rule.endswith("_reworded"))

@@ -24,13 +24,6 @@ def is_announcement_dispute(pair):
     return about_resuming and one_denial
 
 
-SEED_WEAKNESS = (
-    "known weakness of models/minilm-nli-news v1.1 (MODEL_CARD.md): it labels the dispute over what the faction "
-    "announced (a denial of a statement against a report of it) neutral, p(neutral) about 0.99"
-)
-
-
-@pytest.mark.xfail(reason=SEED_WEAKNESS, strict=True)
 def test_the_announcement_dispute_is_in_the_top_five(report):
     assert any(is_announcement_dispute(pair) for pair in report["contradictions"][:5])
 
