@@ -107,7 +107,7 @@ def ffn_output_matmuls(onnx_path: Path) -> list[str]:
     """The feed-forward output projections (1536 -> 384) of every layer, in layer order.
 
     Their input, the GELU activations, has the widest range in the network: a few
-    channels reach 20 where the median channel stays under 2, and per-tensor uint8
+    channels reach 20-24 where the median channel stays under 2, and per-tensor uint8
     activations lose most there (see :func:`split_outlier_channels`).
     """
     import onnx
@@ -186,7 +186,7 @@ def split_outlier_channels(
     For a feed-forward output projection in ``layers``, the ``channels`` intermediate
     channels with the largest activations (``ranges``) get their own
     MatMul -> bias -> GELU -> MatMul branch, added back to the output; the main
-    branch keeps the other channels, whose activations then span about a quarter of
+    branch keeps the other channels, whose activations then span about a fifth of
     the range and quantize well. The graph computes the same function in fp32.
     Writes ``out_path``; returns the branch's output MatMuls, to keep in fp32.
     """
