@@ -41,6 +41,8 @@ class Recipe:
     holdout_rows: int
     sources: dict[str, float]
     news: dict | None
+    # Templated accident-or-intent scenes (nli/scenegen.py): {seed, scenes}.
+    cause_scenes: dict | None = None
     # A second-stage recipe reuses the held-out rows of the recipe it continues.
     holdout_from: str | None = None
 
@@ -61,6 +63,7 @@ class Recipe:
             holdout_rows=raw.get("holdout", {}).get("rows_per_source", 0),
             sources=raw["sources"],
             news=raw.get("news"),
+            cause_scenes=raw.get("cause_scenes"),
             holdout_from=raw.get("holdout", {}).get("from_recipe"),
         )
 
@@ -121,6 +124,14 @@ def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[
             )
         ]
         groups.append(("fnc1-newsgen", news_rows, recipe.news["weight"], "FNC-1 bodies: none stated"))
+    if recipe.cause_scenes:
+        from nli.scenegen import cause_scene_pairs
+
+        scene_rows = [
+            {"premise": r["premise"], "hypothesis": r["hypothesis"], "label": r["label"], "source": "cause-scenes"}
+            for r in cause_scene_pairs(recipe.cause_scenes["seed"], recipe.cause_scenes["scenes"])
+        ]
+        groups.append(("cause-scenes", scene_rows, 1.0, "this project's own phrase lists (nli/scenegen.py)"))
     inherited: list[dict] = []
     if recipe.holdout_from:
         _, inherited, _ = build_mix(Recipe.load(RECIPES / recipe.holdout_from), root, log=lambda m: None)
@@ -190,6 +201,48 @@ def mixed_loss(logits, targets):
         log_not_e = torch.logsumexp(log_probs[two_way, 1:], dim=-1)
         losses[two_way] = -log_not_e
     return losses.mean()
+
+
+def int8_simulation(model, tokenizer, data_dir: Path | None, device) -> list:
+    """Attach the int8 export's rounding to ``model``, with the fp32 channels the export would choose."""
+    from nli.export import CALIBRATION_PAIRS, OUTLIER_CHANNELS, selection_pairs
+    from nli.qat import attach_int8_simulation, widest_ffn_channels
+
+    pairs = selection_pairs(data_dir, limit=CALIBRATION_PAIRS)
+    batches = [
+        tokenizer(
+            [p for p, _ in pairs[i : i + 32]],
+            [h for _, h in pairs[i : i + 32]],
+            padding=True,
+            truncation=True,
+            max_length=128,
+            return_tensors="pt",
+        ).to(device)
+        for i in range(0, len(pairs), 32)
+    ]
+    model.eval()
+    wide_channels = widest_ffn_channels(model, batches, OUTLIER_CHANNELS)
+    model.train()
+    print(f"int8-aware training: {OUTLIER_CHANNELS} fp32 feed-forward channels per layer", file=sys.stderr)
+    return attach_int8_simulation(model, wide_channels)
+
+
+def int8_aware_loss(model, enc, target, int8_passes: list, consistency_weight: float):
+    """Both passes fit the labels, and the simulated int8 pass is pulled to the fp32 one (same dropout)."""
+    import torch
+
+    from nli.qat import consistency_loss, simulated_int8
+
+    rng = torch.get_rng_state()
+    fp32_logits = model(**enc).logits
+    torch.set_rng_state(rng)
+    with simulated_int8(int8_passes):
+        int8_logits = model(**enc).logits
+    return (
+        mixed_loss(fp32_logits, target)
+        + mixed_loss(int8_logits, target)
+        + consistency_weight * consistency_loss(fp32_logits, int8_logits)
+    )
 
 
 class Progress:
@@ -287,12 +340,16 @@ def train(
 
     base = resolve_base_model(recipe.base_model)
     tokenizer = AutoTokenizer.from_pretrained(base)
+    # fp32 explicitly: a shipped model directory holds fp16 weights, which would load as fp16.
     model = AutoModelForSequenceClassification.from_pretrained(
         base,
+        dtype=torch.float32,
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id=LABEL2ID,
     ).to(device)
+    # Chosen on the base model, before any checkpoint loads, so a resumed run simulates the same graph.
+    int8_passes = int8_simulation(model, tokenizer, data_dir, device) if cfg.get("int8_aware") else []
 
     encoded = dataset.map(
         lambda b: tokenizer(b["premise"], b["hypothesis"], truncation=True, max_length=cfg["max_length"]),
@@ -349,7 +406,10 @@ def train(
         features = [{c: values[i] for c, values in columns.items()} for i in batch_indices]
         enc = tokenizer.pad(features, return_tensors="pt").to(device)
         target = torch.tensor([targets[i] for i in batch_indices], device=device)
-        loss = mixed_loss(model(**enc).logits, target)
+        if int8_passes:
+            loss = int8_aware_loss(model, enc, target, int8_passes, cfg.get("int8_consistency_weight", 1.0))
+        else:
+            loss = mixed_loss(model(**enc).logits, target)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -366,6 +426,10 @@ def train(
             pending_losses = []
 
     final = run_dir / "final"
+    if int8_passes:
+        from nli.qat import detach_int8_simulation
+
+        detach_int8_simulation(model)
     model.save_pretrained(final)
     (final / "trained_steps.json").write_text(json.dumps({"step": step, "planned_steps": total_steps}))
     tokenizer.save_pretrained(final)
@@ -387,7 +451,7 @@ def snapshot(recipe_path: Path, run_dir: Path) -> Path:
     state = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=False)
     base = resolve_base_model(recipe.base_model)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=LABEL2ID
+        base, dtype=torch.float32, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=LABEL2ID
     )
     model.load_state_dict(state["model"])
     out = run_dir / f"snapshot-{state['step']}"

@@ -2,6 +2,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from conftest import needs_data  # noqa: E402
+
 from nli.train import NOT_ENTAILMENT_ID, Recipe, length_grouped_batches, mixed_loss, target_id, train  # noqa: E402
 
 RECIPE = """
@@ -111,3 +113,19 @@ def test_training_smoke_loss_falls_and_resume_matches(tmp_path):
         str(i) for i in range(1, 16)
     ]
     assert torch.allclose(_logits(straight / "final"), _logits(resumed / "final"), atol=1e-4)
+
+
+@needs_data
+def test_int8_aware_training_loss_falls_and_saves_a_plain_model(tmp_path):
+    recipe = tmp_path / "int8.toml"
+    recipe.write_text(RECIPE.replace("epochs = 1", "epochs = 3").replace("[sources]", "int8_aware = true\n\n[sources]"))
+    final = train(recipe, tmp_path / "run", rows_override=ROWS)
+    losses = _losses(tmp_path / "run")
+    assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3
+    saved = set(torch.load(tmp_path / "run" / "checkpoint.pt", weights_only=False)["model"])
+    assert any(".linear." in key for key in saved)  # the checkpoint keeps the simulation, to resume it
+    assert _logits(final).shape == (1, 3)
+    from safetensors import safe_open
+
+    with safe_open(final / "model.safetensors", "pt") as weights:
+        assert not any(".linear." in key or ".embedding." in key for key in weights.keys())
