@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNS ?= $(HOME)/.cache/nli/runs
-STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3 minilm-news-v1.4 minilm-news-v1.5
+STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 

@@ -203,10 +203,10 @@ def mixed_loss(logits, targets):
     return losses.mean()
 
 
-def int8_simulation(model, tokenizer, data_dir: Path | None, device) -> list:
-    """Attach the int8 export's rounding to ``model``, with the fp32 channels the export would choose."""
+def fp32_channels(model, tokenizer, data_dir: Path | None, device) -> list:
+    """Per layer, the feed-forward channels the int8 export would keep in fp32, ranged on the same pairs."""
     from nli.export import CALIBRATION_PAIRS, OUTLIER_CHANNELS, selection_pairs
-    from nli.qat import attach_int8_simulation, widest_ffn_channels
+    from nli.qat import widest_ffn_channels
 
     pairs = selection_pairs(data_dir, limit=CALIBRATION_PAIRS)
     batches = [
@@ -224,7 +224,7 @@ def int8_simulation(model, tokenizer, data_dir: Path | None, device) -> list:
     wide_channels = widest_ffn_channels(model, batches, OUTLIER_CHANNELS)
     model.train()
     print(f"int8-aware training: {OUTLIER_CHANNELS} fp32 feed-forward channels per layer", file=sys.stderr)
-    return attach_int8_simulation(model, wide_channels)
+    return wide_channels
 
 
 def int8_aware_loss(model, enc, target, int8_passes: list, consistency_weight: float):
@@ -349,7 +349,7 @@ def train(
         label2id=LABEL2ID,
     ).to(device)
     # Chosen on the base model, before any checkpoint loads, so a resumed run simulates the same graph.
-    int8_passes = int8_simulation(model, tokenizer, data_dir, device) if cfg.get("int8_aware") else []
+    wide_channels = fp32_channels(model, tokenizer, data_dir, device) if cfg.get("int8_aware") else None
 
     encoded = dataset.map(
         lambda b: tokenizer(b["premise"], b["hypothesis"], truncation=True, max_length=cfg["max_length"]),
@@ -383,12 +383,19 @@ def train(
         torch.set_rng_state(state["torch_rng"])
         step = state["step"]
         print(f"resumed from {checkpoint} at step {step}", file=sys.stderr)
+    int8_passes = []
+    if wide_channels is not None:
+        from nli.qat import attach_int8_simulation
+
+        int8_passes = attach_int8_simulation(model, wide_channels)
+
+    from nli.qat import plain_state_dict
 
     def save_checkpoint() -> None:
         tmp = checkpoint.with_suffix(".tmp")
         torch.save(
             {
-                "model": model.state_dict(),
+                "model": plain_state_dict(model),
                 "optimizer": optimizer.state_dict(),
                 "scheduler": scheduler.state_dict(),
                 "torch_rng": torch.get_rng_state(),

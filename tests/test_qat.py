@@ -11,6 +11,7 @@ from nli.qat import (  # noqa: E402
     detach_int8_simulation,
     fake_quantize_activations,
     fake_quantize_weights,
+    plain_state_dict,
     simulated_int8,
 )
 
@@ -77,7 +78,8 @@ def test_attach_and_detach_leave_an_ordinary_bert_classifier():
     mask = torch.tensor([[1, 1, 1, 1, 0]])
     before = model(input_ids=ids, attention_mask=mask).logits
     wrappers = attach_int8_simulation(model, [torch.tensor([0, 1]), torch.tensor([4, 5])])
-    assert len(wrappers) == 3 + 2 * 6 + 2
+    assert len(wrappers) == 3 + 1 + 2 * 6 + 2
+    assert set(model.state_dict()) != keys and set(plain_state_dict(model)) == keys
     assert torch.allclose(model(input_ids=ids, attention_mask=mask).logits, before)
     with simulated_int8(wrappers):
         assert not torch.allclose(model(input_ids=ids, attention_mask=mask).logits, before, atol=1e-7)

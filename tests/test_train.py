@@ -4,7 +4,15 @@ torch = pytest.importorskip("torch")
 
 from conftest import needs_data  # noqa: E402
 
-from nli.train import NOT_ENTAILMENT_ID, Recipe, length_grouped_batches, mixed_loss, target_id, train  # noqa: E402
+from nli.train import (  # noqa: E402
+    NOT_ENTAILMENT_ID,
+    Recipe,
+    length_grouped_batches,
+    mixed_loss,
+    snapshot,
+    target_id,
+    train,
+)
 
 RECIPE = """
 name = "smoke"
@@ -116,16 +124,22 @@ def test_training_smoke_loss_falls_and_resume_matches(tmp_path):
 
 
 @needs_data
-def test_int8_aware_training_loss_falls_and_saves_a_plain_model(tmp_path):
+def test_int8_aware_training_loss_falls_resumes_and_saves_a_plain_model(tmp_path):
     recipe = tmp_path / "int8.toml"
     recipe.write_text(RECIPE.replace("epochs = 1", "epochs = 3").replace("[sources]", "int8_aware = true\n\n[sources]"))
-    final = train(recipe, tmp_path / "run", rows_override=ROWS)
-    losses = _losses(tmp_path / "run")
+    straight = tmp_path / "straight"
+    final = train(recipe, straight, rows_override=ROWS)
+    losses = _losses(straight)
     assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3
-    saved = set(torch.load(tmp_path / "run" / "checkpoint.pt", weights_only=False)["model"])
-    assert any(".linear." in key for key in saved)  # the checkpoint keeps the simulation, to resume it
-    assert _logits(final).shape == (1, 3)
+
+    resumed = tmp_path / "resumed"
+    train(recipe, resumed, rows_override=ROWS, max_steps=8)
+    checkpoint = torch.load(resumed / "checkpoint.pt", weights_only=False)["model"]
+    assert not any(".linear." in key for key in checkpoint)  # plain names: snapshots load it as it is
+    assert _logits(snapshot(recipe, resumed)).shape == (1, 3)
+    train(recipe, resumed, rows_override=ROWS)
+    assert torch.allclose(_logits(final), _logits(resumed / "final"), atol=1e-4)
     from safetensors import safe_open
 
     with safe_open(final / "model.safetensors", "pt") as weights:
-        assert not any(".linear." in key or ".embedding." in key for key in weights.keys())
+        assert not any(part in key for key in weights.keys() for part in (".linear.", ".embedding.", ".norm."))
