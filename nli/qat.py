@@ -55,25 +55,20 @@ class SimulatedInt8Linear(nn.Module):
         super().__init__()
         self.linear = linear
         self.enabled = False
-        self.fp32_inputs = fp32_inputs
-
-    @property
-    def weight(self) -> torch.Tensor:
-        return self.linear.weight
-
-    @property
-    def bias(self) -> torch.Tensor | None:
-        return self.linear.bias
+        # The channel mask is fixed for the run, so it is built once, not on every pass.
+        self.rounded_inputs: torch.Tensor | None = None
+        if fp32_inputs is not None:
+            self.rounded_inputs = torch.ones(linear.in_features, dtype=torch.bool, device=linear.weight.device)
+            self.rounded_inputs[fp32_inputs] = False
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.enabled:
             return self.linear(x)
-        if self.fp32_inputs is None:
+        if self.rounded_inputs is None:
             return nn.functional.linear(
                 fake_quantize_activations(x), fake_quantize_weights(self.linear.weight), self.linear.bias
             )
-        keep = torch.ones(x.shape[-1], dtype=torch.bool, device=x.device)
-        keep[self.fp32_inputs] = False
+        keep = self.rounded_inputs
         quantized = nn.functional.linear(
             fake_quantize_activations(x[..., keep]),
             fake_quantize_weights(self.linear.weight[:, keep]),
@@ -89,10 +84,6 @@ class SimulatedInt8Embedding(nn.Module):
         super().__init__()
         self.embedding = embedding
         self.enabled = False
-
-    @property
-    def weight(self) -> torch.Tensor:
-        return self.embedding.weight
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         if not self.enabled:

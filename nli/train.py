@@ -205,8 +205,8 @@ def mixed_loss(logits, targets):
 
 def fp32_channels(model, tokenizer, data_dir: Path | None, device) -> list:
     """Per layer, the feed-forward channels the int8 export would keep in fp32, ranged on the same pairs."""
+    from nli import qat
     from nli.export import CALIBRATION_PAIRS, OUTLIER_CHANNELS, selection_pairs
-    from nli.qat import widest_ffn_channels
 
     pairs = selection_pairs(data_dir, limit=CALIBRATION_PAIRS)
     batches = [
@@ -221,7 +221,7 @@ def fp32_channels(model, tokenizer, data_dir: Path | None, device) -> list:
         for i in range(0, len(pairs), 32)
     ]
     model.eval()
-    wide_channels = widest_ffn_channels(model, batches, OUTLIER_CHANNELS)
+    wide_channels = qat.widest_ffn_channels(model, batches, OUTLIER_CHANNELS)
     model.train()
     print(f"int8-aware training: {OUTLIER_CHANNELS} fp32 feed-forward channels per layer", file=sys.stderr)
     return wide_channels
@@ -231,17 +231,17 @@ def int8_aware_loss(model, enc, target, int8_passes: list, consistency_weight: f
     """Both passes fit the labels, and the simulated int8 pass is pulled to the fp32 one (same dropout)."""
     import torch
 
-    from nli.qat import consistency_loss, simulated_int8
+    from nli import qat
 
     rng = torch.get_rng_state()
     fp32_logits = model(**enc).logits
     torch.set_rng_state(rng)
-    with simulated_int8(int8_passes):
+    with qat.simulated_int8(int8_passes):
         int8_logits = model(**enc).logits
     return (
         mixed_loss(fp32_logits, target)
         + mixed_loss(int8_logits, target)
-        + consistency_weight * consistency_loss(fp32_logits, int8_logits)
+        + consistency_weight * qat.consistency_loss(fp32_logits, int8_logits)
     )
 
 
@@ -318,6 +318,8 @@ def train(
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
+    from nli import qat
+
     recipe = Recipe.load(recipe_path)
     cfg = recipe.training
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -383,19 +385,13 @@ def train(
         torch.set_rng_state(state["torch_rng"])
         step = state["step"]
         print(f"resumed from {checkpoint} at step {step}", file=sys.stderr)
-    int8_passes = []
-    if wide_channels is not None:
-        from nli.qat import attach_int8_simulation
-
-        int8_passes = attach_int8_simulation(model, wide_channels)
-
-    from nli.qat import plain_state_dict
+    int8_passes = qat.attach_int8_simulation(model, wide_channels) if wide_channels is not None else []
 
     def save_checkpoint() -> None:
         tmp = checkpoint.with_suffix(".tmp")
         torch.save(
             {
-                "model": plain_state_dict(model),
+                "model": qat.plain_state_dict(model),
                 "optimizer": optimizer.state_dict(),
                 "scheduler": scheduler.state_dict(),
                 "torch_rng": torch.get_rng_state(),
@@ -434,9 +430,7 @@ def train(
 
     final = run_dir / "final"
     if int8_passes:
-        from nli.qat import detach_int8_simulation
-
-        detach_int8_simulation(model)
+        qat.detach_int8_simulation(model)
     model.save_pretrained(final)
     (final / "trained_steps.json").write_text(json.dumps({"step": step, "planned_steps": total_steps}))
     tokenizer.save_pretrained(final)
