@@ -122,6 +122,11 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
+# The runtime would fuse the exported graphs' plain LayerNorm ops back into its own
+# kernels, which are slower on CPU from onnxruntime 1.30 (see nli.export.unfuse_layer_norms).
+UNFUSED_OPTIMIZERS = ["LayerNormFusion", "SkipLayerNormFusion"]
+
+
 def onnx_session(path: Path, threads: int | None):
     """One onnxruntime CPU session, threads set from the machine, reused for every call."""
     import onnxruntime as ort
@@ -129,7 +134,12 @@ def onnx_session(path: Path, threads: int | None):
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or default_threads()
     options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(_require(path, "ONNX export")), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(
+        str(_require(path, "ONNX export")),
+        options,
+        providers=["CPUExecutionProvider"],
+        disabled_optimizers=UNFUSED_OPTIMIZERS,
+    )
 
 
 class NLIBackend(Protocol):

@@ -11,6 +11,11 @@ match their fp32 labels. Measured so far (``nli/recipes/experiments/``): a few
 hundred CPU steps left the int8/fp32 gap where it was; the straight-through
 gradient sees each rounding error as fixed noise, so it can lower the model's
 sensitivity to it but not the error itself.
+
+The simulation models the export as it was for those runs. The export has since
+smoothed the LayerNorm outputs read by Q/K/V and the first feed-forward projection
+(``nli.export.smooth_activations``), which halved the int8 error without any
+training; the simulation does not model that step.
 """
 
 from __future__ import annotations
@@ -112,7 +117,8 @@ Simulated = SimulatedInt8Linear | SimulatedInt8Embedding | SimulatedInt8LayerNor
 def widest_ffn_channels(model: nn.Module, batches: Iterable[dict], channels: int) -> list[torch.Tensor]:
     """Per layer, the ``channels`` feed-forward channels with the largest |GELU output| on real tokens.
 
-    The same choice the export makes (``nli.export.ffn_activation_ranges``) on the same pairs.
+    The choice the export makes (``nli.export.input_channel_ranges``) on the same pairs,
+    before the export began smoothing the LayerNorm outputs (see the module docstring).
     """
     layers = model.bert.encoder.layer
     largest: list[torch.Tensor | None] = [None] * len(layers)

@@ -39,6 +39,16 @@ def test_shipped_model_files_and_recorded_parity():
         assert (MODEL_DIR / name).exists(), name
     parity = json.loads((MODEL_DIR / "parity.json").read_text())
     assert parity["fp32"]["label_agreement"] >= 0.99
+    selection = parity["int8_selection"]
+    assert selection["shipped_int8"]["mean_prob_diff"] < selection["plain_int8"]["mean_prob_diff"]
+    import onnx
+
+    graph = onnx.load(str(MODEL_DIR / "onnx/model_int8.onnx"), load_external_data=False).graph
+    names = {n.name for n in graph.node}
+    assert "SkipLayerNormalization" not in {n.op_type for n in graph.node}
+    assert all(f"{reader}_smoothing" in names for reader in parity["int8_recipe"]["smoothed"])
+    word_table = next(i for i in graph.initializer if i.name.endswith("word_embeddings.weight_fp16"))
+    assert word_table.data_type == onnx.TensorProto.FLOAT16
 
 
 @needs_model
@@ -97,7 +107,7 @@ def _feed_forward_graph(path, rng):
 def test_outlier_split_computes_the_same_function_and_finds_the_wide_channels(tmp_path):
     import onnxruntime as ort
 
-    from nli.export import ffn_activation_ranges, split_outlier_channels
+    from nli.export import input_channel_ranges, split_outlier_channels
 
     rng = np.random.default_rng(0)
     original, split = tmp_path / "ffn.onnx", tmp_path / "split.onnx"
@@ -106,7 +116,7 @@ def test_outlier_split_computes_the_same_function_and_finds_the_wide_channels(tm
         "input_ids": rng.normal(size=(2, 5, 8)).astype(np.float32),
         "attention_mask": np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]),
     }
-    ranges = ffn_activation_ranges(original, [batch])
+    ranges = input_channel_ranges(original, ["layer.0/output/dense/MatMul"], [batch])
     assert list(ranges) == ["layer.0/output/dense/MatMul"] and ranges["layer.0/output/dense/MatMul"].shape == (32,)
     fp32_nodes = split_outlier_channels(original, split, ranges, ["layer.0/output/dense/MatMul"], channels=4)
     assert fp32_nodes == ["layer.0/output/dense/MatMul_wide_channels/out"]
@@ -115,3 +125,63 @@ def test_outlier_split_computes_the_same_function_and_finds_the_wide_channels(tm
     after = ort.InferenceSession(str(split)).run(None, feed)[0]
     np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-5)
     assert not np.allclose(after, 0)
+
+
+def test_smoothing_computes_the_same_function_and_narrows_the_outlier_channel(tmp_path):
+    import onnxruntime as ort
+
+    from nli.export import input_channel_ranges, layer_norm_readers, smooth_activations
+
+    rng = np.random.default_rng(1)
+    original, smoothed = tmp_path / "ffn.onnx", tmp_path / "smoothed.onnx"
+    _feed_forward_graph(original, rng)
+    inputs = rng.normal(size=(2, 5, 8)).astype(np.float32)
+    inputs[..., 3] *= 30  # one outlier channel, as the LayerNorm outputs have
+    batch = {"input_ids": inputs, "attention_mask": np.ones((2, 5), dtype=np.int64)}
+    readers = layer_norm_readers(original)
+    assert readers == ["layer.0/intermediate/dense/MatMul"]
+    before_ranges = input_channel_ranges(original, readers, [batch])[readers[0]]
+    smooth_activations(original, smoothed, {readers[0]: before_ranges}, alpha=0.75)
+    before = ort.InferenceSession(str(original)).run(None, batch)[0]
+    after = ort.InferenceSession(str(smoothed)).run(None, batch)[0]
+    np.testing.assert_allclose(after, before, rtol=1e-4, atol=1e-4)
+    after_ranges = input_channel_ranges(smoothed, readers, [batch])[readers[0]]
+    before_spread = before_ranges.max() / np.median(before_ranges)
+    after_spread = after_ranges.max() / np.median(after_ranges)
+    assert before_spread > 10 and after_spread < before_spread / 3
+
+
+def test_unfused_layer_norms_compute_what_the_fused_kernel_did(tmp_path):
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from nli.backends import UNFUSED_OPTIMIZERS
+    from nli.export import unfuse_layer_norms
+
+    rng = np.random.default_rng(2)
+    params = {name: rng.normal(size=8).astype(np.float32) for name in ("gamma", "beta", "bias")}
+    node = helper.make_node(
+        "SkipLayerNormalization",
+        ["x", "skip", "gamma", "beta", "bias"],
+        ["y"],
+        name="SkipLayerNorm_0",
+        domain="com.microsoft",
+        epsilon=1e-12,
+    )
+    graph = helper.make_graph(
+        [node],
+        "skip_layer_norm",
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", "sequence", 8]) for n in ("x", "skip")],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(value, name) for name, value in params.items()],
+    )
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    path = tmp_path / "sln.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=opsets, ir_version=8), str(path))
+    feed = {"x": rng.normal(size=(2, 5, 8)).astype(np.float32), "skip": rng.normal(size=(2, 5, 8)).astype(np.float32)}
+    fused = ort.InferenceSession(str(path)).run(None, feed)[0]
+    unfuse_layer_norms(path)
+    assert {n.op_type for n in onnx.load(str(path)).graph.node}.isdisjoint({"SkipLayerNormalization"})
+    session = ort.InferenceSession(str(path), disabled_optimizers=UNFUSED_OPTIMIZERS)
+    np.testing.assert_allclose(session.run(None, feed)[0], fused, rtol=1e-5, atol=1e-5)
