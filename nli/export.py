@@ -49,11 +49,12 @@ class Parity:
 
     @classmethod
     def between(cls, reference_probs: np.ndarray, candidate_probs: np.ndarray) -> Parity:
+        difference = np.abs(reference_probs - candidate_probs)
         return cls(
             n=len(reference_probs),
             label_agreement=float((reference_probs.argmax(1) == candidate_probs.argmax(1)).mean()),
-            max_prob_diff=float(np.abs(reference_probs - candidate_probs).max()),
-            mean_prob_diff=float(np.abs(reference_probs - candidate_probs).mean()),
+            max_prob_diff=float(difference.max()),
+            mean_prob_diff=float(difference.mean()),
         )
 
 
@@ -178,8 +179,7 @@ def input_channel_ranges(
     ranges: dict[str, np.ndarray] = {}
     for batch in batches:
         real = batch["attention_mask"].astype(bool)
-        feeds = {i.name: batch[i.name] for i in session.get_inputs()}
-        for name, values in zip(inputs, session.run(list(inputs.values()), feeds), strict=True):
+        for name, values in zip(inputs, session.run(list(inputs.values()), batch), strict=True):
             largest = np.abs(values[real]).max(0)
             ranges[name] = np.maximum(ranges[name], largest) if name in ranges else largest
     return ranges
@@ -363,8 +363,10 @@ def store_embedding_tables_as_fp16(onnx_path: Path) -> None:
         if node.op_type != "EmbedLayerNormalization":
             continue
         for name in node.input[2:5]:  # word, position and segment tables
-            table = numpy_helper.to_array(weights[name]) if name in weights else None
-            if table is None or table.dtype != np.float32 or not np.array_equal(table.astype(np.float16), table):
+            if name not in weights:
+                continue
+            table = numpy_helper.to_array(weights[name])
+            if table.dtype != np.float32 or not np.array_equal(table.astype(np.float16), table):
                 continue
             graph.initializer.remove(weights.pop(name))
             graph.initializer.append(numpy_helper.from_array(table.astype(np.float16), f"{name}_fp16"))
