@@ -1,8 +1,11 @@
 """``nli bench``: speed of the torch and ONNX paths, measured in one run on the same pairs.
 
 Each backend is measured in its own child process, so that its peak memory is its
-own and the ONNX measurements run without torch loaded. Figures are medians of
-repeated runs; compare ratios from one run, not figures across machines.
+own and the ONNX measurements run without torch loaded. The backends' passes are
+interleaved round by round, and the speed-ups are medians of ratios taken within a
+round: on a shared machine a figure drifts by a third within minutes, which
+back-to-back measurements of one backend after another turn into a wrong ratio.
+Compare ratios from one run, not figures across machines.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nli.backends import DEFAULT_NLI_MODEL, display_path, resolve_model_dir
@@ -71,8 +75,12 @@ def _timed(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
-def measure_backend(kind: str, model_dir: str, onnx_file: str, threads: int, repeats: int) -> dict:
-    """Run in a child process: pairs/s at each batch size, the probabilities, peak RSS."""
+def _backend_worker(connection, kind: str, model_dir: str, onnx_file: str, threads: int) -> None:
+    """In a child process: load one backend, then time one pass over the pairs per batch size asked for.
+
+    Replies with pairs per second to each batch size received, and with the labels,
+    peak RSS and whether torch got imported when it receives None.
+    """
     import resource
 
     import numpy as np
@@ -85,18 +93,87 @@ def measure_backend(kind: str, model_dir: str, onnx_file: str, threads: int, rep
     else:
         model = OnnxNLI(Path(model_dir), onnx_file=onnx_file, threads=threads)
     model.predict_proba(pairs[:8])  # warm-up
-    figures = {}
-    for batch in BATCH_SIZES:
+    connection.send("ready")
+    while (batch := connection.recv()) is not None:
         subset = pairs[:64] if batch == 1 else pairs
-        seconds = _timed(lambda b=batch, s=subset: model.predict_proba(s, batch_size=b), repeats)
-        figures[str(batch)] = round(len(subset) / seconds, 1)
-    probs = model.predict_proba(pairs)
-    return {
-        "pairs_per_s": figures,
-        "labels": np.asarray(probs).argmax(1).tolist(),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "torch_loaded": "torch" in sys.modules,
-    }
+        start = time.perf_counter()
+        model.predict_proba(subset, batch_size=batch)
+        connection.send(len(subset) / (time.perf_counter() - start))
+    connection.send(
+        {
+            "labels": np.asarray(model.predict_proba(pairs)).argmax(1).tolist(),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "torch_loaded": "torch" in sys.modules,
+        }
+    )
+
+
+def interleaved_rounds(
+    measure: dict[str, Callable[[int], float]], batch_sizes: Sequence[int], rounds: int
+) -> dict[str, dict[int, list[float]]]:
+    """One figure per backend, batch size and round: backend -> batch size -> figures.
+
+    Each round measures every backend once per batch size, back to back, starting
+    from a different backend each round, so that drift in the machine's speed
+    reaches all backends alike and ratios can be taken round by round.
+    """
+    names = list(measure)
+    figures: dict[str, dict[int, list[float]]] = {name: {batch: [] for batch in batch_sizes} for name in names}
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        order = names[shift:] + names[:shift]
+        for batch in batch_sizes:
+            for name in order:
+                figures[name][batch].append(measure[name](batch))
+    return figures
+
+
+def measure_backends(backends: dict[str, tuple[str, str, str]], threads: int, rounds: int) -> dict:
+    """Pairs per second for each backend (name -> kind, model dir, ONNX file), each in its own process.
+
+    All the processes load their model first; their passes then run one at a
+    time, interleaved (:func:`interleaved_rounds`), so only one backend computes
+    at any moment.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no torch in the ONNX processes
+    workers = {}
+    try:
+        for name, (kind, model_dir, onnx_file) in backends.items():
+            parent_end, child_end = context.Pipe()
+            process = context.Process(
+                target=_backend_worker, args=(child_end, kind, model_dir, onnx_file, threads), daemon=True
+            )
+            process.start()
+            workers[name] = (process, parent_end)
+        for name, (_, connection) in workers.items():
+            _receive(name, connection)
+
+        def measure(name: str) -> Callable[[int], float]:
+            def one_pass(batch: int) -> float:
+                workers[name][1].send(batch)
+                return _receive(name, workers[name][1])
+
+            return one_pass
+
+        figures = interleaved_rounds({name: measure(name) for name in workers}, BATCH_SIZES, rounds)
+        for _, connection in workers.values():
+            connection.send(None)
+        finals = {name: _receive(name, connection) for name, (_, connection) in workers.items()}
+    finally:
+        for process, _ in workers.values():
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    return {name: {"figures": figures[name], **finals[name]} for name in workers}
+
+
+def _receive(name: str, connection):
+    try:
+        return connection.recv()
+    except EOFError:
+        raise RuntimeError(f"benchmark process for {name} exited early (its error is printed above)") from None
 
 
 def measure_encoder(kind: str, threads: int, repeats: int) -> dict:
@@ -164,7 +241,7 @@ def time_score_cold(path: Path) -> dict:
 
 
 def run(
-    threads: int | None = None, repeats: int = 3, sizes: tuple[int, ...] = (10, 50, 200), work_dir: Path | None = None
+    threads: int | None = None, repeats: int = 5, sizes: tuple[int, ...] = (10, 50, 200), work_dir: Path | None = None
 ) -> dict:
     import tempfile
 
@@ -174,18 +251,27 @@ def run(
     model_dir = resolve_model_dir(None, DEFAULT_NLI_MODEL)
     fp32 = _fp32_onnx(model_dir)
     print(f"benchmarking {model_dir} on {threads} threads", file=sys.stderr)
-    backends = {
-        "torch_fp32": _child("measure_backend", "torch", str(model_dir), "", threads, repeats),
-        "onnx_fp32": _child(
-            "measure_backend", "onnx", str(fp32.parent.parent), "onnx/model_fp32.onnx", threads, repeats
-        ),
-        "onnx_int8": _child("measure_backend", "onnx", str(model_dir), "onnx/model_int8.onnx", threads, repeats),
-    }
-    reference = backends["torch_fp32"]["labels"]
+    measured = measure_backends(
+        {
+            "torch_fp32": ("torch", str(model_dir), ""),
+            "onnx_fp32": ("onnx", str(fp32.parent.parent), "onnx/model_fp32.onnx"),
+            "onnx_int8": ("onnx", str(model_dir), "onnx/model_int8.onnx"),
+        },
+        threads,
+        repeats,
+    )
+    reference = measured["torch_fp32"]["labels"]
 
     def agreement(name: str) -> float:
-        labels = backends[name]["labels"]
+        labels = measured[name]["labels"]
         return round(sum(a == b for a, b in zip(labels, reference, strict=True)) / len(labels), 4)
+
+    def speedups(name: str) -> list[float]:
+        """Batch-32 ratios over torch fp32, round by round."""
+        return [
+            round(fast / slow, 3)
+            for fast, slow in zip(measured[name]["figures"][32], measured["torch_fp32"]["figures"][32], strict=True)
+        ]
 
     embed = {kind: _child("measure_encoder", kind, threads, repeats)["sentences_per_s"] for kind in ("torch", "onnx")}
     score = {"example": time_score_cold(EXAMPLE_SET)}
@@ -208,17 +294,18 @@ def run(
         },
         "model": display_path(model_dir),
         "pairs": len(reference),
-        "nli_pairs_per_s": {name: b["pairs_per_s"] for name, b in backends.items()},
-        "peak_rss_mb": {name: b["peak_rss_mb"] for name, b in backends.items()},
-        "speedup_int8_vs_torch": round(
-            backends["onnx_int8"]["pairs_per_s"]["32"] / backends["torch_fp32"]["pairs_per_s"]["32"], 2
-        ),
-        "speedup_fp32_onnx_vs_torch": round(
-            backends["onnx_fp32"]["pairs_per_s"]["32"] / backends["torch_fp32"]["pairs_per_s"]["32"], 2
-        ),
+        "rounds": repeats,
+        "nli_pairs_per_s": {
+            name: {str(batch): round(statistics.median(values), 1) for batch, values in b["figures"].items()}
+            for name, b in measured.items()
+        },
+        "peak_rss_mb": {name: b["peak_rss_mb"] for name, b in measured.items()},
+        "speedup_int8_vs_torch": round(statistics.median(speedups("onnx_int8")), 2),
+        "speedup_int8_vs_torch_rounds": speedups("onnx_int8"),
+        "speedup_fp32_onnx_vs_torch": round(statistics.median(speedups("onnx_fp32")), 2),
         "agreement_int8_vs_torch": agreement("onnx_int8"),
         "agreement_fp32_onnx_vs_torch": agreement("onnx_fp32"),
-        "onnx_ran_without_torch": not backends["onnx_int8"]["torch_loaded"],
+        "onnx_ran_without_torch": not measured["onnx_int8"]["torch_loaded"],
         "embed_sentences_per_s": embed,
         "score_seconds": {k: v["wall_seconds"] for k, v in score.items()},
         "score_detail": score,
@@ -229,12 +316,14 @@ def run(
 
 def markdown(result: dict) -> str:
     m = result["machine"]
+    rounds = result["speedup_int8_vs_torch_rounds"]
     lines = [
         "# Speed benchmark",
         "",
         f"{m['date']}, {m['cpu']}, {m['cores']} cores, {m['threads']} threads, model `{result['model']}`, "
         f"{result['pairs']} news sentence pairs (eval/data/news_pairs.jsonl, both directions). "
-        "Medians of repeated runs, all measured in one `make bench` run; regenerate, do not edit.",
+        "Medians of interleaved rounds (every backend once per round, one at a time), all measured in one "
+        "`make bench` run; regenerate, do not edit.",
         "",
         "## NLI cross-encoder, pairs per second",
         "",
@@ -245,7 +334,8 @@ def markdown(result: dict) -> str:
         lines.append(f"| {name} | {figures['1']} | {figures['8']} | {figures['32']} | {result['peak_rss_mb'][name]} |")
     lines += [
         "",
-        f"- ONNX int8 vs torch fp32 at batch 32: **{result['speedup_int8_vs_torch']}×**, "
+        f"- ONNX int8 vs torch fp32 at batch 32: **{result['speedup_int8_vs_torch']}×** "
+        f"(median of {len(rounds)} interleaved rounds, {min(rounds):.2f}–{max(rounds):.2f}), "
         f"label agreement {100 * result['agreement_int8_vs_torch']:.1f}% (target: ≥ 2.5×, ≥ 98%; "
         "the ratio depends on the CPU: torch's fp32 kernels gain more than the int8 ones on some)",
         f"- ONNX fp32 vs torch fp32 at batch 32: {result['speedup_fp32_onnx_vs_torch']}×, "

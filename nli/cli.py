@@ -302,7 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     bench.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/BENCH.md)")
     bench.add_argument("--threads", type=int, help="threads per backend (default: the cores available)")
-    bench.add_argument("--repeats", type=int, default=3, help="timed repeats; medians are reported")
+    bench.add_argument(
+        "--repeats", type=int, default=5, help="interleaved rounds (timed repeats); medians are reported"
+    )
     bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
     bench.set_defaults(func=cmd_bench)
 

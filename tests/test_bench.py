@@ -1,4 +1,7 @@
-from nli.bench import cpu_description, markdown
+import pytest
+from conftest import MODEL_DIR
+
+from nli.bench import cpu_description, interleaved_rounds, markdown
 
 
 def test_bench_markdown_names_the_cpu_and_the_figures():
@@ -11,6 +14,7 @@ def test_bench_markdown_names_the_cpu_and_the_figures():
         "nli_pairs_per_s": {name: {"1": 10.0 * i, "8": 20.0 * i, "32": 30.0 * i} for i, name in enumerate(backends, 1)},
         "peak_rss_mb": dict.fromkeys(backends, 100.0),
         "speedup_int8_vs_torch": 3.0,
+        "speedup_int8_vs_torch_rounds": [2.8, 3.0, 3.3],
         "speedup_fp32_onnx_vs_torch": 2.0,
         "agreement_int8_vs_torch": 0.984,
         "agreement_fp32_onnx_vs_torch": 1.0,
@@ -22,5 +26,36 @@ def test_bench_markdown_names_the_cpu_and_the_figures():
     text = markdown(result)
     assert cpu and cpu in text
     assert "| onnx_int8 | 30.0 | 60.0 | 90.0 | 100.0 |" in text
-    assert "**3.0×**, label agreement 98.4%" in text
+    assert "**3.0×** (median of 3 interleaved rounds, 2.80–3.30), label agreement 98.4%" in text
     assert "| examples/dock-road-fire | 5 | 0.8 | 82 | 16.4 | False |" in text
+
+
+def test_interleaved_rounds_measure_every_backend_once_per_round_in_a_rotating_order():
+    calls = []
+
+    def backend(name):
+        def one_pass(batch):
+            calls.append((name, batch))
+            return float(len(calls))
+
+        return one_pass
+
+    figures = interleaved_rounds({name: backend(name) for name in ("a", "b", "c")}, (1, 32), rounds=3)
+    assert calls[:6] == [("a", 1), ("b", 1), ("c", 1), ("a", 32), ("b", 32), ("c", 32)]
+    assert calls[6:9] == [("b", 1), ("c", 1), ("a", 1)]
+    assert calls[12:15] == [("c", 1), ("a", 1), ("b", 1)]
+    # figures are kept per round, so round r of one backend pairs with round r of another
+    assert figures["a"][32] == [4.0, 12.0, 17.0]
+    assert figures["c"][1] == [3.0, 8.0, 13.0]
+
+
+@pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
+def test_measure_backends_times_each_batch_size_in_a_process_without_torch():
+    from nli.bench import BATCH_SIZES, measure_backends
+
+    measured = measure_backends({"onnx_int8": ("onnx", str(MODEL_DIR), "onnx/model_int8.onnx")}, threads=1, rounds=2)
+    result = measured["onnx_int8"]
+    assert set(result["figures"]) == set(BATCH_SIZES)
+    assert all(len(values) == 2 and all(v > 0 for v in values) for values in result["figures"].values())
+    assert len(result["labels"]) == 256 and set(result["labels"]) <= {0, 1, 2}
+    assert result["torch_loaded"] is False

@@ -45,7 +45,9 @@ def test_shipped_model_files_and_recorded_parity():
 
     graph = onnx.load(str(MODEL_DIR / "onnx/model_int8.onnx"), load_external_data=False).graph
     names = {n.name for n in graph.node}
-    assert "SkipLayerNormalization" not in {n.op_type for n in graph.node}
+    op_types = [n.op_type for n in graph.node]
+    assert "SkipLayerNormalization" not in op_types and "QAttention" not in op_types
+    assert op_types.count("Attention") == 6 and op_types.count("LayerNormalization") == 12
     assert all(f"{reader}_smoothing" in names for reader in parity["int8_recipe"]["smoothed"])
     word_table = next(i for i in graph.initializer if i.name.endswith("word_embeddings.weight_fp16"))
     assert word_table.data_type == onnx.TensorProto.FLOAT16
@@ -74,8 +76,17 @@ def test_a_deliberately_broken_export_fails_the_parity_check(tmp_path):
         check_parity(parity, "the broken export")
 
 
+def _skip_layer_norm(inputs):
+    """onnxruntime's fused residual add + LayerNorm (input, skip, gamma, beta, bias) -> y, as its BERT optimizer writes it."""
+    from onnx import helper
+
+    return helper.make_node(
+        "SkipLayerNormalization", inputs, ["y"], name="SkipLayerNorm_0", domain="com.microsoft", epsilon=1e-12
+    )
+
+
 def _feed_forward_graph(path, rng):
-    """x -> MatMul -> bias Add -> Gelu -> MatMul, named like a BERT layer's feed-forward block."""
+    """x -> MatMul -> bias Add -> Gelu -> MatMul -> SkipLayerNorm(+x), named like a BERT layer's feed-forward block."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -83,12 +94,16 @@ def _feed_forward_graph(path, rng):
         "w_in": rng.normal(size=(8, 32)).astype(np.float32),
         "bias": rng.normal(size=32).astype(np.float32),
         "w_out": rng.normal(size=(32, 8)).astype(np.float32),
+        "out_bias": rng.normal(size=8).astype(np.float32),
+        "gamma": rng.normal(size=8).astype(np.float32),
+        "beta": rng.normal(size=8).astype(np.float32),
     }
     nodes = [
         helper.make_node("MatMul", ["input_ids", "w_in"], ["h"], name="layer.0/intermediate/dense/MatMul"),
         helper.make_node("Add", ["h", "bias"], ["hb"], name="layer.0/intermediate/add"),
         helper.make_node("Gelu", ["hb"], ["g"], name="layer.0/gelu", domain="com.microsoft"),
-        helper.make_node("MatMul", ["g", "w_out"], ["y"], name="layer.0/output/dense/MatMul"),
+        helper.make_node("MatMul", ["g", "w_out"], ["ffn"], name="layer.0/output/dense/MatMul"),
+        _skip_layer_norm(["ffn", "input_ids", "gamma", "beta", "out_bias"]),
     ]
     graph = helper.make_graph(
         nodes,
@@ -161,16 +176,8 @@ def test_unfused_layer_norms_compute_what_the_fused_kernel_did(tmp_path):
 
     rng = np.random.default_rng(2)
     params = {name: rng.normal(size=8).astype(np.float32) for name in ("gamma", "beta", "bias")}
-    node = helper.make_node(
-        "SkipLayerNormalization",
-        ["x", "skip", "gamma", "beta", "bias"],
-        ["y"],
-        name="SkipLayerNorm_0",
-        domain="com.microsoft",
-        epsilon=1e-12,
-    )
     graph = helper.make_graph(
-        [node],
+        [_skip_layer_norm(["x", "skip", "gamma", "beta", "bias"])],
         "skip_layer_norm",
         [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", "sequence", 8]) for n in ("x", "skip")],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
@@ -185,3 +192,56 @@ def test_unfused_layer_norms_compute_what_the_fused_kernel_did(tmp_path):
     assert {n.op_type for n in onnx.load(str(path)).graph.node}.isdisjoint({"SkipLayerNormalization"})
     session = ort.InferenceSession(str(path), disabled_optimizers=UNFUSED_OPTIMIZERS)
     np.testing.assert_allclose(session.run(None, feed)[0], fused, rtol=1e-5, atol=1e-5)
+
+
+def test_unfused_attention_computes_what_qattention_did_padding_included(tmp_path):
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from nli.export import unfuse_attention
+
+    rng = np.random.default_rng(3)
+    hidden, heads = 8, 2
+    params = {
+        "weight": rng.integers(-127, 128, size=(hidden, 3 * hidden)).astype(np.int8),
+        "bias": rng.normal(size=3 * hidden).astype(np.float32),
+        "weight_scale": rng.uniform(0.005, 0.02, size=3 * hidden).astype(np.float32),
+        "weight_zero_point": np.zeros(3 * hidden, dtype=np.int8),
+    }
+    nodes = [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "x_scale", "x_zero_point"]),
+        helper.make_node(
+            "QAttention",
+            ["xq", "weight", "bias", "x_scale", "weight_scale", "lengths", "x_zero_point", "weight_zero_point"],
+            ["y"],
+            name="Attention_0_quant",
+            domain="com.microsoft",
+            num_heads=heads,
+        ),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "qattention",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "sequence", hidden]),
+            helper.make_tensor_value_info("lengths", TensorProto.INT32, ["batch"]),
+        ],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [numpy_helper.from_array(value, name) for name, value in params.items()],
+    )
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    path = tmp_path / "qattention.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=opsets, ir_version=8), str(path))
+    feed = {"x": rng.normal(size=(3, 6, hidden)).astype(np.float32), "lengths": np.array([6, 4, 2], dtype=np.int32)}
+    fused = ort.InferenceSession(str(path)).run(None, feed)[0]
+    unfuse_attention(path)
+    model = onnx.load(str(path))
+    assert [n.op_type for n in model.graph.node].count("Attention") == 1
+    assert "QAttention" not in {n.op_type for n in model.graph.node}
+    unfused = ort.InferenceSession(str(path)).run(None, feed)[0]
+    np.testing.assert_allclose(unfused, fused, rtol=1e-5, atol=1e-5)
+    # the padding mask is live: other lengths give other outputs for the short rows
+    feed["lengths"] = np.array([6, 6, 6], dtype=np.int32)
+    unmasked = ort.InferenceSession(str(path)).run(None, feed)[0]
+    assert not np.allclose(unmasked[1:], unfused[1:], atol=1e-3)
