@@ -150,14 +150,16 @@ def measure_backends(backends: dict[str, tuple[str, str, str]], threads: int, ro
         for name, (_, connection) in workers.items():
             _receive(name, connection)
 
-        def measure(name: str) -> Callable[[int], float]:
+        def measure(name: str, connection) -> Callable[[int], float]:
             def one_pass(batch: int) -> float:
-                workers[name][1].send(batch)
-                return _receive(name, workers[name][1])
+                connection.send(batch)
+                return _receive(name, connection)
 
             return one_pass
 
-        figures = interleaved_rounds({name: measure(name) for name in workers}, BATCH_SIZES, rounds)
+        figures = interleaved_rounds(
+            {name: measure(name, connection) for name, (_, connection) in workers.items()}, BATCH_SIZES, rounds
+        )
         for _, connection in workers.values():
             connection.send(None)
         finals = {name: _receive(name, connection) for name, (_, connection) in workers.items()}
