@@ -39,7 +39,7 @@ format: $(STAMP)
 # exports the last stage into models/ and chooses its verdict thresholds.
 train: $(STAMP)
 	for stage in $(STAGES); do \
-		NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/recipes/$$stage.toml --run-dir $(RUNS)/$$stage || exit 1; \
+		NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/$$stage.toml --run-dir $(RUNS)/$$stage || exit 1; \
 	done
 	$(BIN)/nli export $(RUNS)/$(lastword $(STAGES))/final --out $(MODEL)
 	$(BIN)/nli tune-thresholds --model $(MODEL)

@@ -11,12 +11,13 @@ The Python API::
     model.predict_proba([("premise", "hypothesis")])  # (n, 3): entailment, neutral, contradiction
 """
 
-from nli.articles import Article, InputError, clean_article, read_articles
-from nli.backends import ModelError, load_encoder, load_nli
-from nli.labels import LABELS
-from nli.pipeline import score_articles
-from nli.report import Report
-from nli.verdicts import Thresholds
+from nli.errors import InputError, ModelError
+from nli.model.backends import load_encoder, load_nli
+from nli.model.labels import LABELS
+from nli.scoring.articles import Article, clean_article, read_articles
+from nli.scoring.pipeline import score_articles
+from nli.scoring.report import Report
+from nli.scoring.verdicts import Thresholds
 
 __version__ = "0.1.0"
 

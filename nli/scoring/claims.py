@@ -1,0 +1,116 @@
+"""Grouping labelled pairs into shared claims, and each article's stance on each claim."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from nli.scoring.report import ArticleStance, Claim, SentenceRef
+from nli.scoring.verdicts import AGREEING, CONTRADICTION, Thresholds, combine, probs_dict
+
+Labeller = Callable[[Sequence[tuple[str, str]]], np.ndarray]
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+
+def _stance_from_verdict(verdict: str) -> str:
+    if verdict == CONTRADICTION:
+        return "contradicts"
+    if verdict in AGREEING:
+        return "supports"
+    return "mentions"
+
+
+def group_claims(
+    refs: list[SentenceRef],
+    embeddings: np.ndarray,
+    verdicts: dict[tuple[int, int], tuple[str, dict]],
+    article_ids: list[str],
+    label: Labeller,
+    thresholds: Thresholds = Thresholds(),
+) -> list[Claim]:
+    """Claims are connected groups of sentences joined by agreeing or contradicting pairs.
+
+    ``verdicts`` maps sentence positions ``(a, b)`` (a < b) to ``(verdict, probs)``.
+    Each claim's anchor is its medoid sentence; every other article's stance is the
+    verdict between the anchor and that article's sentences in the group, labelling
+    with ``label`` the few anchor pairs that pairing did not already score.
+    """
+    groups = _UnionFind(len(refs))
+    for (a, b), (verdict, _) in verdicts.items():
+        if verdict in AGREEING or verdict == CONTRADICTION:
+            groups.union(a, b)
+    members: dict[int, list[int]] = {}
+    for i in range(len(refs)):
+        members.setdefault(groups.find(i), []).append(i)
+    components = [m for m in members.values() if len({refs[i].article for i in m}) >= 2]
+
+    anchors = []
+    for component in components:
+        sub = embeddings[component]
+        anchors.append(component[int(np.argmax((sub @ sub.T).sum(axis=1)))])
+    missing = sorted(
+        {
+            (min(anchor, i), max(anchor, i))
+            for anchor, component in zip(anchors, components, strict=True)
+            for i in component
+            if i != anchor
+            and refs[i].article != refs[anchor].article
+            and (min(anchor, i), max(anchor, i)) not in verdicts
+        }
+    )
+    if missing:
+        verdicts = dict(verdicts)  # the caller's mapping stays as it was
+        texts = [(refs[a].text, refs[b].text) for a, b in missing]
+        probs = label(texts + [(h, p) for p, h in texts])
+        for k, key in enumerate(missing):
+            forward, backward = probs[k], probs[k + len(missing)]
+            verdict, _ = combine(forward, backward, thresholds)
+            verdicts[key] = (verdict, {"a_to_b": probs_dict(forward), "b_to_a": probs_dict(backward)})
+
+    claims = []
+    for anchor, component in zip(anchors, components, strict=True):
+        stances: dict[str, ArticleStance] = {a: ArticleStance("not_mentioned") for a in article_ids}
+        stances[refs[anchor].article] = ArticleStance("supports", refs[anchor])
+        rank = {"contradicts": 3, "supports": 2, "mentions": 1, "not_mentioned": 0}
+        for i in component:
+            article = refs[i].article
+            if article == refs[anchor].article:
+                continue
+            verdict, probs = verdicts[(min(anchor, i), max(anchor, i))]
+            candidate = ArticleStance(_stance_from_verdict(verdict), refs[i], probs)
+            if rank[candidate.stance] > rank[stances[article].stance]:
+                stances[article] = candidate
+        claims.append(
+            Claim(
+                id=0,
+                text=refs[anchor].text,
+                anchor=refs[anchor],
+                sentences=[refs[i] for i in component],
+                stances=stances,
+            )
+        )
+    claims.sort(
+        key=lambda c: (
+            -sum(s.stance != "not_mentioned" for s in c.stances.values()),
+            -sum(s.stance == "contradicts" for s in c.stances.values()),
+            c.anchor.article,
+            c.anchor.index,
+        )
+    )
+    for number, claim in enumerate(claims, start=1):
+        claim.id = number
+    return claims

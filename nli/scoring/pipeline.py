@@ -1,0 +1,159 @@
+"""Scoring an article set end to end: read, clean, split, pair, label, group, report."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from nli.errors import InputError
+from nli.model.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli, predict_in_blocks
+from nli.scoring.articles import Article, clean_article, read_articles
+from nli.scoring.claims import group_claims
+from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K, Sentence, propose_pairs
+from nli.scoring.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
+from nli.scoring.sentences import is_claim, split_article
+from nli.scoring.verdicts import AGREEING, CONTRADICTION, IDENTICAL, Thresholds, combine, probs_dict
+
+LONG_SENTENCE_WORDS = 90
+NLI_BLOCK = 256
+Progress = Callable[[str, int, int], None]
+
+
+def score_articles(
+    articles: Sequence[Article] | Sequence[str | Path],
+    nli: NLIBackend | None = None,
+    encoder: SentenceEncoder | None = None,
+    backend: str = "onnx",
+    model: str | Path | None = None,
+    thresholds: Thresholds | None = None,
+    min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    top_k: int = DEFAULT_TOP_K,
+    within_article: bool = False,
+    allow_single: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Find shared claims, agreements and contradictions across a set of articles.
+
+    ``articles`` are :class:`Article` objects or paths (files or directories) that
+    :func:`nli.scoring.articles.read_articles` accepts. Raises :class:`InputError` for
+    unusable input, naming every file that is wrong.
+    """
+    started = time.perf_counter()
+    warnings: list[str] = []
+    if articles and not isinstance(articles[0], Article):
+        read = read_articles(list(articles))  # type: ignore[arg-type]
+        articles, warnings = read.articles, list(read.warnings)
+    articles = list(articles)  # type: ignore[assignment]
+    if not articles:
+        raise InputError(["no articles given"])
+
+    cleaned = [clean_article(a) for a in articles]  # type: ignore[arg-type]
+    empty = [
+        f"{c.article.origin or c.article.id}: nothing left after removing boilerplate" for c in cleaned if not c.body
+    ]
+    if empty:
+        raise InputError(empty)
+    if len(cleaned) < 2 and not allow_single:
+        raise InputError(
+            [
+                f"{cleaned[0].article.origin or cleaned[0].article.id}: only one article, nothing to compare it with "
+                "(pass --allow-single to score it anyway)"
+            ]
+        )
+
+    sentences: list[Sentence] = []
+    summaries: list[ArticleSummary] = []
+    for clean in cleaned:
+        split = split_article(clean.body)
+        claims = [s for s in split if is_claim(s)]
+        for text in claims:
+            if len(text.split()) > LONG_SENTENCE_WORDS:
+                warnings.append(
+                    f"{clean.article.id}: a sentence of {len(text.split())} words is truncated to the model's "
+                    f"128-token limit: {text[:60]}..."
+                )
+        sentences.extend(Sentence(clean.article.id, i, text) for i, text in enumerate(claims))
+        a = clean.article
+        summaries.append(
+            ArticleSummary(a.id, a.title, a.source, a.date, a.origin, a.text, split, len(claims), clean.dropped)
+        )
+
+    nli = nli or load_nli(model, backend)
+    thresholds = thresholds or Thresholds.for_model(nli.model_dir)
+    encoder = encoder or load_encoder(backend)
+    if progress:
+        progress("embed", 0, len(sentences))
+    embeddings = encoder.encode([s.text for s in sentences])
+    if progress:
+        progress("embed", len(sentences), len(sentences))
+    candidates = propose_pairs(sentences, embeddings, min_similarity, top_k, within_article)
+
+    to_label = [c for c in candidates if not c.near_identical]
+    texts = [(sentences[c.a].text, sentences[c.b].text) for c in to_label]
+    probs = predict_in_blocks(
+        nli,
+        texts + [(h, p) for p, h in texts],
+        NLI_BLOCK,
+        (lambda done, total: progress("nli", done, total)) if progress else None,
+    )
+
+    refs = [SentenceRef(s.article, s.index, s.text) for s in sentences]
+    labelled: list[LabelledPair] = []
+    verdicts: dict[tuple[int, int], tuple[str, dict]] = {}
+    forward_of = {(c.a, c.b): probs[k] for k, c in enumerate(to_label)}
+    backward_of = {(c.a, c.b): probs[k + len(to_label)] for k, c in enumerate(to_label)}
+    for c in candidates:
+        key = (c.a, c.b)
+        if c.near_identical:
+            verdict, score, pair_probs = IDENTICAL, 1.0, {}
+        else:
+            verdict, score = combine(forward_of[key], backward_of[key], thresholds)
+            pair_probs = {"a_to_b": probs_dict(forward_of[key]), "b_to_a": probs_dict(backward_of[key])}
+        labelled.append(LabelledPair(refs[c.a], refs[c.b], c.similarity, verdict, score, pair_probs))
+        verdicts[key] = (verdict, pair_probs)
+
+    article_ids = [summary.id for summary in summaries]
+    calls = {"n": len(texts) * 2}
+
+    def label_extra(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        calls["n"] += len(pairs)
+        return nli.predict_proba(list(pairs))
+
+    claims = group_claims(refs, embeddings, verdicts, article_ids, label_extra, thresholds)
+
+    position = {a: i for i, a in enumerate(article_ids)}
+    agree = [[0] * len(article_ids) for _ in article_ids]
+    contradict = [[0] * len(article_ids) for _ in article_ids]
+    for pair in labelled:
+        i, j = position[pair.a.article], position[pair.b.article]
+        counts = contradict if pair.verdict == CONTRADICTION else agree if pair.verdict in AGREEING else None
+        if counts is not None:
+            counts[i][j] += 1
+            counts[j][i] += 1
+
+    contradictions = sorted(
+        (p for p in labelled if p.verdict == CONTRADICTION), key=lambda p: (-p.score, p.a.article, p.a.index)
+    )
+    return Report(
+        model=display_path(nli.model_dir),
+        backend=nli.name,
+        thresholds={**thresholds.to_dict(), "min_similarity": min_similarity, "top_k": top_k},
+        articles=summaries,
+        contradictions=contradictions,
+        pairs=labelled,
+        claims=claims,
+        agreement=Agreement(article_ids, agree, contradict),
+        stats=Stats(
+            sentences=sum(len(s.sentences) for s in summaries),
+            claim_sentences=len(sentences),
+            candidate_pairs=len(candidates),
+            near_identical_pairs=len(candidates) - len(to_label),
+            nli_pairs=len(to_label),
+            nli_calls=calls["n"],
+            seconds=round(time.perf_counter() - started, 3),
+        ),
+        warnings=warnings,
+    )

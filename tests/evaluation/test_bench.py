@@ -1,0 +1,61 @@
+import pytest
+from conftest import MODEL_DIR
+
+from nli.evaluation.bench import cpu_description, interleaved_rounds, markdown
+
+
+def test_bench_markdown_names_the_cpu_and_the_figures():
+    backends = ("torch_fp32", "onnx_fp32", "onnx_int8")
+    cpu = cpu_description()
+    result = {
+        "machine": {"cores": 2, "threads": 2, "cpu": cpu, "date": "2026-11-21"},
+        "model": "models/minilm-nli-news",
+        "pairs": 256,
+        "nli_pairs_per_s": {name: {"1": 10.0 * i, "8": 20.0 * i, "32": 30.0 * i} for i, name in enumerate(backends, 1)},
+        "peak_rss_mb": dict.fromkeys(backends, 100.0),
+        "speedup_int8_vs_torch": 3.0,
+        "speedup_int8_vs_torch_rounds": [2.8, 3.0, 3.3],
+        "speedup_fp32_onnx_vs_torch": 2.0,
+        "agreement_int8_vs_torch": 0.984,
+        "agreement_fp32_onnx_vs_torch": 1.0,
+        "onnx_ran_without_torch": True,
+        "embed_sentences_per_s": {"torch": 400.0, "onnx": 1400.0},
+        "score_detail": {"example": {"wall_seconds": 0.8, "nli_calls": 82, "torch_loaded": False}},
+        "score_warm_seconds_example": 0.3,
+    }
+    text = markdown(result)
+    assert cpu and cpu in text
+    assert "| onnx_int8 | 30.0 | 60.0 | 90.0 | 100.0 |" in text
+    assert "**3.0×** (median of 3 interleaved rounds, 2.80–3.30), label agreement 98.4%" in text
+    assert "| examples/dock-road-fire | 5 | 0.8 | 82 | 16.4 | False |" in text
+
+
+def test_interleaved_rounds_measure_every_backend_once_per_round_in_a_rotating_order():
+    calls = []
+
+    def backend(name):
+        def one_pass(batch):
+            calls.append((name, batch))
+            return float(len(calls))
+
+        return one_pass
+
+    figures = interleaved_rounds({name: backend(name) for name in ("a", "b", "c")}, (1, 32), rounds=3)
+    assert calls[:6] == [("a", 1), ("b", 1), ("c", 1), ("a", 32), ("b", 32), ("c", 32)]
+    assert calls[6:9] == [("b", 1), ("c", 1), ("a", 1)]
+    assert calls[12:15] == [("c", 1), ("a", 1), ("b", 1)]
+    # figures are kept per round, so round r of one backend pairs with round r of another
+    assert figures["a"][32] == [4.0, 12.0, 17.0]
+    assert figures["c"][1] == [3.0, 8.0, 13.0]
+
+
+@pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
+def test_measure_backends_times_each_batch_size_in_a_process_without_torch():
+    from nli.evaluation.bench import BATCH_SIZES, measure_backends
+
+    measured = measure_backends({"onnx_int8": ("onnx", str(MODEL_DIR), "onnx/model_int8.onnx")}, threads=1, rounds=2)
+    result = measured["onnx_int8"]
+    assert set(result["figures"]) == set(BATCH_SIZES)
+    assert all(len(values) == 2 and all(v > 0 for v in values) for values in result["figures"].values())
+    assert len(result["labels"]) == 256 and set(result["labels"]) <= {0, 1, 2}
+    assert result["torch_loaded"] is False

@@ -1,0 +1,120 @@
+import csv
+import json
+
+import pytest
+from conftest import MODEL_DIR, run_cli
+
+from nli.errors import InputError
+from nli.evaluation.fnc import StancePairs, fnc_score, read_fnc, stratified_sample
+
+needs_model = pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
+
+
+def test_fnc_score_by_hand():
+    gold = ["agree", "disagree", "discuss", "unrelated", "unrelated"]
+    # agree->agree: 1.0; disagree->agree: 0.25 (related right, stance wrong); discuss->unrelated: 0;
+    # unrelated->unrelated: 0.25; unrelated->discuss: 0. Best: 3 * 1.0 + 2 * 0.25 = 3.5
+    predicted = ["agree", "agree", "unrelated", "unrelated", "discuss"]
+    score, best, relative = fnc_score(gold, predicted)
+    assert (score, best) == (1.5, 3.5)
+    assert relative == pytest.approx(100 * 1.5 / 3.5)
+    assert fnc_score(gold, gold)[2] == 100.0
+
+
+def test_all_unrelated_baseline_scores_the_unrelated_share():
+    gold = ["unrelated"] * 3 + ["agree"]
+    score, best, _ = fnc_score(gold, ["unrelated"] * 4)
+    assert (score, best) == (0.75, 1.75)
+
+
+def write_fnc(tmp_path, stance_rows, body_rows):
+    stances, bodies = tmp_path / "stances.csv", tmp_path / "bodies.csv"
+    with stances.open("w", newline="") as h:
+        w = csv.writer(h)
+        w.writerow(["Headline", "Body ID", "Stance"])
+        w.writerows(stance_rows)
+    with bodies.open("w", newline="") as h:
+        w = csv.writer(h)
+        w.writerow(["Body ID", "articleBody"])
+        w.writerows(body_rows)
+    return stances, bodies
+
+
+BODIES = [
+    ("1", "Police confirmed on Monday that the mayor had resigned. The mayor left office after the scandal."),
+    ("2", "The mayor has not resigned, his office said on Monday. Reports of a resignation were false."),
+    ("3", "The local football team won its match on Saturday. Fans celebrated in the streets."),
+]
+
+
+def test_read_fnc_reports_bad_rows_with_lines(tmp_path):
+    stances, bodies = write_fnc(
+        tmp_path,
+        [
+            ("Mayor resigns", "1", "agree"),
+            ("", "1", "agree"),
+            ("Mayor resigns", "9", "agree"),
+            ("Mayor resigns", "2", "maybe"),
+        ],
+        BODIES,
+    )
+    with pytest.raises(InputError) as err:
+        read_fnc(stances, bodies)
+    assert err.value.problems == [
+        f"{stances}:3: empty headline (the claim)",
+        f"{stances}:4: Body ID 9 is not in {bodies}",
+        f"{stances}:5: unknown stance 'maybe'; expected one of agree, disagree, discuss, unrelated",
+    ]
+
+
+def test_missing_column(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Headline,Stance\nx,agree\n")
+    with pytest.raises(InputError, match="missing column"):
+        read_fnc(path, path)
+
+
+def test_stratified_sample_is_reproducible_and_exact():
+    pairs = StancePairs(
+        "x",
+        [f"h{i}" for i in range(100)],
+        ["1"] * 100,
+        ["unrelated"] * 70 + ["agree"] * 20 + ["disagree"] * 10,
+        {"1": "b"},
+    )
+    a, b = stratified_sample(pairs, 30, seed=1), stratified_sample(pairs, 30, seed=1)
+    assert a.headlines == b.headlines and len(a.stances) == 30
+    assert a.stances.count("unrelated") == 21 and a.stances.count("disagree") == 3
+
+
+@needs_model
+def test_cli_stance_eval_and_stance_on_a_tiny_fixture(tmp_path):
+    if not (MODEL_DIR / "stance_aggregator.json").exists():
+        pytest.skip("the stance aggregator is not built")
+    stances, bodies = write_fnc(
+        tmp_path,
+        [
+            ("Mayor resigns after scandal", "1", "agree"),
+            ("Mayor resigns after scandal", "2", "disagree"),
+            ("Mayor resigns after scandal", "3", "unrelated"),
+        ],
+        BODIES,
+    )
+    result = run_cli("stance-eval", "--stances", str(stances), "--bodies", str(bodies), "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    for key in ("n", "fnc_score", "accuracy", "macro_f1", "per_class", "confusion"):
+        assert key in doc
+    assert doc["n"] == 3
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for body_id, text in BODIES:
+        (articles / f"body{body_id}.txt").write_text(text)
+    result = run_cli("stance", "--claim", "The mayor resigned", str(articles), "--json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    by_article = {a["article"]: a for a in doc["articles"]}
+    assert by_article["body3"]["stance"] == "unrelated"
+    assert by_article["body1"]["evidence"][0]["similarity"] > 0.3
+    assert abs(sum(by_article["body1"]["probs"].values()) - 1) < 1e-3

@@ -1,0 +1,23 @@
+from nli.evaluation.splitters import boundaries, compare_splitters, read_cases, score_splitter
+
+
+def test_boundaries_are_sentence_end_offsets():
+    text = "One two. Three four. Five."
+    assert boundaries(text, ["One two.", "Three four.", "Five."]) == {8, 20}
+    assert boundaries(text, [text]) == set()
+
+
+def test_a_perfect_splitter_is_exact_and_a_lazy_one_loses_recall():
+    cases = read_cases()
+    gold = {c["text"]: c["sentences"] for c in cases}
+    perfect = score_splitter(lambda text: gold[text], cases)
+    assert perfect["exact"] == len(cases) and perfect["boundary_f1"] == 1.0
+    lazy = score_splitter(lambda text: [text], cases)
+    assert lazy["boundary_recall"] == 0.0 and lazy["exact"] < len(cases)
+
+
+def test_the_shipped_splitter_beats_the_punctuation_regex():
+    result = compare_splitters()["splitters"]
+    shipped, regex = result["pysbd (shipped)"], result["punctuation regex"]
+    assert shipped["boundary_f1"] > regex["boundary_f1"]
+    assert shipped["exact"] > regex["exact"]

@@ -1,0 +1,31 @@
+from nli.scoring.sentences import is_claim, split_sentences, strip_dateline
+
+
+def test_abbreviations_initials_and_decimals_stay_together():
+    text = (
+        "Gen. Mark Ellis of the U.S. Army said the rate rose 2.5 percent. "
+        'J. R. Smith told reporters: "We will not leave." The vote is on Monday.'
+    )
+    sentences = split_sentences(text)
+    assert sentences == [
+        "Gen. Mark Ellis of the U.S. Army said the rate rose 2.5 percent.",
+        'J. R. Smith told reporters: "We will not leave."',
+        "The vote is on Monday.",
+    ]
+
+
+def test_paragraphs_split_on_blank_lines():
+    assert split_sentences("First one here.\n\nSecond one here.") == ["First one here.", "Second one here."]
+
+
+def test_fragments_and_questions_are_not_claims():
+    assert not is_claim("Updated.")
+    assert not is_claim("Who fired the rockets?")
+    assert not is_claim("FIVE ROCKETS FIRED AT BASE")
+    assert is_claim("Five rockets were fired at the base on Sunday.")
+
+
+def test_dateline_is_removed():
+    assert strip_dateline("MOSUL, Iraq (Reuters) -At least five rockets") == "At least five rockets"
+    assert strip_dateline("LONDON — The minister said") == "The minister said"
+    assert strip_dateline("U.S. officials said so.") == "U.S. officials said so."

@@ -1,0 +1,121 @@
+"""The package layout: what each subpackage may import, and a scoring path free of torch."""
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, ROOT
+
+PACKAGE = ROOT / "nli"
+HEAVY = ("torch", "transformers", "sentence_transformers")
+
+# Each part of nli/ and the parts it may import (README, "Layout"). Data flows one way:
+# scoring never reaches training or evaluation, and nothing but the CLI reaches everything.
+ALLOWED = {
+    "errors": set(),
+    "paths": set(),
+    "model": {"errors", "paths", "model", "data"},
+    "data": {"errors", "paths", "data", "model.labels"},
+    "scoring": {"errors", "paths", "scoring", "model.backends", "model.labels"},
+    "evaluation": {"errors", "paths", "evaluation", "scoring", "model", "data"},
+    "training": {"errors", "paths", "training", "evaluation", "scoring", "model", "data"},
+}
+
+
+def _part(module: str) -> str:
+    return module.split(".")[1] if module.count(".") else ""
+
+
+def _nli_imports(path: Path) -> list[tuple[int, str]]:
+    """Every ``nli.…`` module a file imports, at any depth (lazy imports in functions included)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "nli":
+            if node.module == "nli":
+                found += [(node.lineno, f"nli.{alias.name}") for alias in node.names]
+            else:
+                found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.split(".")[0] in ("nli", *HEAVY)]
+    return found
+
+
+def _modules(part: str) -> list[Path]:
+    return sorted((PACKAGE / part).rglob("*.py")) if (PACKAGE / part).is_dir() else [PACKAGE / f"{part}.py"]
+
+
+def test_every_module_belongs_to_a_known_part():
+    parts = {p.stem for p in PACKAGE.iterdir() if p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists())}
+    assert parts - {"__init__", "__main__", "cli"} == set(ALLOWED)
+
+
+@pytest.mark.parametrize("part", sorted(ALLOWED))
+def test_each_part_imports_only_what_the_layout_allows(part):
+    wrong = []
+    for path in _modules(part):
+        for line, module in _nli_imports(path):
+            if module.split(".")[0] != "nli":
+                continue
+            target = ".".join(module.split(".")[1:3])
+            if not any(target == allowed or target.startswith(allowed + ".") for allowed in ALLOWED[part] | {part}):
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: imports {module}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_scoring_module_names_torch_even_lazily():
+    named = [
+        f"{path.relative_to(ROOT)}:{line}: {module}"
+        for path in _modules("scoring") + _modules("data")
+        for line, module in _nli_imports(path)
+        if module.split(".")[0] in HEAVY
+    ]
+    assert not named, "\n".join(named)
+
+
+def test_the_layout_checks_can_fail(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from nli.training.trainer import train\n    import torch\n")
+    assert _nli_imports(bad) == [(2, "nli.training.trainer"), (3, "torch")]
+
+
+@pytest.mark.slow
+def test_scoring_an_article_set_loads_no_torch(tmp_path):
+    """Import every scoring module, run the CLI's score command, then look in sys.modules."""
+    scoring = [f"nli.scoring.{p.stem}" for p in _modules("scoring") if p.stem != "__init__"]
+    out = tmp_path / "report.json"
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {scoring + ['nli.model.backends', 'nli.model.labels', 'nli']!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from nli.cli import main\n"
+        f"status = main(['score', {str(EXAMPLES)!r}, '--output', {str(out)!r}, '--html', {str(tmp_path / 'r.html')!r}])\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print(json.dumps({'status': status, 'heavy': heavy}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {"status": 0, "heavy": []}
+    assert json.loads(out.read_text())["contradictions"], "the example set's planted contradictions were not found"
+
+
+def test_the_model_directory_keeps_what_a_user_needs_at_the_top_and_its_training_record_below():
+    from nli.model.export import TRAINING_RECORD_DIR, TRAINING_RECORD_FILES
+
+    model = ROOT / "models" / "minilm-nli-news"
+    assert {p.name for p in model.iterdir()} == {
+        "MODEL_CARD.md",
+        "config.json",
+        "model.safetensors",
+        "onnx",
+        "parity.json",
+        "stance_aggregator.json",
+        "thresholds.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        TRAINING_RECORD_DIR,
+    }
+    assert set(TRAINING_RECORD_FILES) <= {p.name for p in (model / TRAINING_RECORD_DIR).iterdir()}
