@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher thresholds export eval eval-stance stance-model bench bench-train eval-splitters clean
+.PHONY: install demo test lint format train teacher thresholds export eval eval-stance stance-model bench bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,14 @@ bench: $(STAMP)
 # pysbd against the other download-free splitters on hand-split news paragraphs.
 eval-splitters: $(STAMP)
 	$(BIN)/nli split-eval --output eval/SPLITTERS.md
+
+# What a release publishes: the wheel (code and the scoring files of every model in
+# models/, about 50 MB) and the sdist, into dist/.
+dist: $(STAMP)
+	$(BIN)/pip install --quiet build
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	ls -l dist
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -114,8 +114,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from nli.model.backends import DEFAULT_EMBEDDER, MODELS_DIR
     from nli.model.export import ExportError, export_embedder, export_nli
+    from nli.model.registry import DEFAULT_EMBEDDER
+    from nli.paths import MODELS_DIR
 
     try:
         if args.embedder:
@@ -129,7 +130,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stance(args: argparse.Namespace) -> int:
-    from nli.model.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.model.backends import load_encoder, load_nli
+    from nli.model.registry import resolve_model_dir
     from nli.scoring.articles import clean_article, read_articles
     from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
 
@@ -171,7 +173,8 @@ def cmd_stance_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_stance_train(args: argparse.Namespace) -> int:
-    from nli.model.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.model.backends import load_encoder, load_nli
+    from nli.model.registry import resolve_model_dir
     from nli.scoring.stance import AGGREGATOR_FILE
     from nli.training.stance_aggregator import train_aggregator
 
@@ -210,9 +213,66 @@ def cmd_split_eval(args: argparse.Namespace) -> int:
     return split_eval_command(args)
 
 
+def version_line() -> str:
+    """The package, the default model and the runtime that scores with it."""
+    from importlib import metadata
+
+    import onnxruntime
+
+    from nli import __version__
+    from nli.model.registry import DEFAULT_NLI_MODEL, describe_model, locate_model
+
+    try:
+        model_dir, origin = locate_model(None)
+        info = describe_model(model_dir, origin)
+        model = f"{info.name} {info.version or '(no version)'}, {origin}"
+    except ModelError as err:
+        model = f"{DEFAULT_NLI_MODEL} not found: {err}"
+    try:
+        installed = metadata.version("nli")
+    except metadata.PackageNotFoundError:
+        installed = __version__
+    return f"nli {installed} (model {model}; onnxruntime {onnxruntime.__version__})"
+
+
+class _VersionAction(argparse.Action):
+    """Like argparse's "version", but the line is only built when asked for (it finds the model)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print the version, the default model's and onnxruntime's")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line())
+        parser.exit()
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from nli.model.registry import list_models
+
+    models = list_models()
+    if args.json:
+        sys.stdout.write(json.dumps([m.to_dict() for m in models], indent=2, ensure_ascii=False) + "\n")
+        return 0
+    for m in models:
+        kind = "NLI cross-encoder" if m.kind == "nli" else "sentence encoder"
+        print(f"{m.name} {m.version or ''}".rstrip() + f"  ({kind})")
+        print(f"  from     {m.origin}: {m.path}")
+        print(f"  parity   {m.parity or '(no parity.json)'}")
+        print(f"  torch    {'yes' if m.torch_backend else 'no'} ({m.torch_note})")
+        print(f"  summary  {m.summary}")
+    if not models:
+        print("no models found (see README, 'Models')", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nli", description="Contradiction and stance classifier for news.")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
+
+    models = sub.add_parser("models", help="list the models found, where each came from, and what each can do")
+    models.add_argument("--json", action="store_true", help="print a JSON list on stdout")
+    models.set_defaults(func=cmd_models)
 
     score = sub.add_parser("score", help="find shared claims, agreements and contradictions in an article set")
     score.add_argument("paths", nargs="+", help="a directory of .txt/.md/.html files, files, or a .jsonl/.json file")

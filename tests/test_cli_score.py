@@ -137,4 +137,5 @@ def test_article_empty_after_cleaning(tmp_path):
 def test_missing_model_directory(tmp_path):
     result = run_cli("score", str(EXAMPLES), "--model", str(tmp_path / "no-model"))
     assert result.returncode == 3
-    assert "does not exist" in result.stderr and "make export" in result.stderr
+    assert f"not found; tried {tmp_path / 'no-model'} (argument)" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -119,3 +119,11 @@ def test_the_model_directory_keeps_what_a_user_needs_at_the_top_and_its_training
         TRAINING_RECORD_DIR,
     }
     assert set(TRAINING_RECORD_FILES) <= {p.name for p in (model / TRAINING_RECORD_DIR).iterdir()}
+
+
+def test_the_wheel_lists_every_subpackage():
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    packages = {".".join(init.parent.relative_to(ROOT).parts) for init in PACKAGE.rglob("__init__.py")}
+    assert packages <= listed and "nli_models" in listed

@@ -22,7 +22,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from nli.model.backends import DEFAULT_NLI_MODEL, display_path, resolve_model_dir
+from nli.model.backends import display_path
+from nli.model.registry import DEFAULT_NLI_MODEL, resolve_model_dir
 from nli.paths import EXAMPLE_SET, PROJECT_ROOT
 
 BATCH_SIZES = (1, 8, 32)

@@ -196,7 +196,8 @@ def evaluate_stance(pairs: StancePairs, nli, encoder, aggregator, related_only: 
 
 
 def stance_eval_command(args) -> int:
-    from nli.model.backends import load_encoder, load_nli, resolve_model_dir
+    from nli.model.backends import load_encoder, load_nli
+    from nli.model.registry import resolve_model_dir
     from nli.scoring.stance import AGGREGATOR_FILE, Aggregator
 
     if args.benchmark:

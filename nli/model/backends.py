@@ -18,30 +18,12 @@ import numpy as np
 
 from nli.errors import ModelError
 from nli.model.labels import LABELS
-from nli.paths import MODELS_DIR, PROJECT_ROOT
+from nli.model.registry import DEFAULT_EMBEDDER, EMBEDDER_ENV, resolve_model_dir
+from nli.paths import PROJECT_ROOT
 
-DEFAULT_NLI_MODEL = "minilm-nli-news"
-DEFAULT_EMBEDDER = "all-minilm-l6-v2"
 NLI_ONNX_FILE = "onnx/model_int8.onnx"
 EMBEDDER_ONNX_FILE = "onnx/model_int8.onnx"
 MAX_LENGTH = 128
-
-
-def resolve_model_dir(
-    model: str | Path | None, default_name: str = DEFAULT_NLI_MODEL, env: str = "NLI_MODEL_DIR"
-) -> Path:
-    """A path, a name under ``models/``, or ``$NLI_MODEL_DIR`` / the shipped default."""
-    if model is None:
-        model = os.environ.get(env) or default_name
-    path = Path(model)
-    if not path.is_dir() and (MODELS_DIR / str(model)).is_dir():
-        path = MODELS_DIR / str(model)
-    if not path.is_dir():
-        raise ModelError(
-            f"model directory {path} does not exist; the shipped models live in {MODELS_DIR} "
-            "(`make export` rebuilds the ONNX files, `make train` retrains)"
-        )
-    return path
 
 
 def display_path(path: Path | str) -> str:
@@ -54,9 +36,8 @@ def display_path(path: Path | str) -> str:
 
 def _require(path: Path, what: str) -> Path:
     if not path.exists():
-        raise ModelError(
-            f"{path} is missing ({what}); rebuild it with `nli export --model {path.parent if path.parent.name != 'onnx' else path.parent.parent}`"
-        )
+        model_dir = path.parent.parent if path.parent.name == "onnx" else path.parent
+        raise ModelError(f"{path} is missing ({what}); rebuild it with `nli export {model_dir}`")
     return path
 
 
@@ -291,7 +272,7 @@ def embedder_source_dir() -> Path:
 
 def load_encoder(backend: str = "onnx", model: str | Path | None = None, threads: int | None = None) -> SentenceEncoder:
     if backend == "onnx":
-        return OnnxEncoder(resolve_model_dir(model, DEFAULT_EMBEDDER, "NLI_EMBEDDER_DIR"), threads=threads)
+        return OnnxEncoder(resolve_model_dir(model, DEFAULT_EMBEDDER, EMBEDDER_ENV), threads=threads)
     if backend == "torch":
         return TorchEncoder(Path(model) if model else embedder_source_dir(), threads=threads)
     raise ValueError(f"unknown backend {backend!r}; choose onnx or torch")

@@ -6,7 +6,8 @@ import pytest
 from conftest import MODEL_DIR, ROOT
 
 from nli.errors import ModelError
-from nli.model.backends import PairTokenizer, resolve_model_dir, run_batched
+from nli.model.backends import PairTokenizer, run_batched
+from nli.model.registry import resolve_model_dir
 
 needs_model = pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
 
@@ -32,7 +33,7 @@ def test_batching_deduplicates_and_keeps_order():
 
 
 def test_missing_model_directory_is_a_clear_error(tmp_path):
-    with pytest.raises(ModelError, match="does not exist"):
+    with pytest.raises(ModelError, match="not found; tried .*nothing-here"):
         resolve_model_dir(tmp_path / "nothing-here")
 
 
