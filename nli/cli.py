@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from nli.errors import InputError, ModelError
+from nli.options import cosine, non_negative_int, positive_int, probability
+from nli.outputs import check_outputs, json_text, output_file_problems, write_text_atomic
 from nli.paths import RECIPES_DIR
 from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
 from nli.scoring.verdicts import RULES
@@ -28,9 +30,9 @@ def _error(message: str, code: int) -> int:
 
 
 def _write_json(document: dict, output: Path | None) -> None:
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json_text(document) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_text_atomic(output, text)
     else:
         sys.stdout.write(text)
 
@@ -53,6 +55,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     from nli.scoring.report import render_terminal
     from nli.scoring.verdicts import Thresholds
 
+    check_outputs(
+        output_file_problems(args.output, "--output", args.paths)
+        + output_file_problems(args.html, "--html", args.paths)
+    )
     nli = load_nli(args.model, args.backend)
     shipped = Thresholds.for_model(nli.model_dir)
     thresholds = Thresholds(
@@ -75,7 +81,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.html:
         from nli.scoring.html import render_score_html
 
-        args.html.write_text(render_score_html(report, top=args.top or 20), encoding="utf-8")
+        write_text_atomic(args.html, render_score_html(report, top=args.top or 20))
         print(f"wrote {args.html}", file=sys.stderr)
     if args.json or args.output:
         document = report.to_dict()
@@ -132,13 +138,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_stance(args: argparse.Namespace) -> int:
     from nli.model.backends import load_encoder, load_nli
     from nli.model.registry import resolve_model_dir
-    from nli.scoring.articles import clean_article, read_articles
+    from nli.scoring.articles import clean_articles, read_articles
     from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
 
     if not args.claim.strip():
         raise InputError(["--claim is empty: give the claim (a headline or a sentence) to take a stance on"])
     read = read_articles(args.paths)
-    cleaned = [clean_article(a) for a in read.articles]
+    cleaned = clean_articles(read.articles)
     aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
     results = stance_of_articles(
         args.claim,
@@ -152,15 +158,19 @@ def cmd_stance(args: argparse.Namespace) -> int:
         _write_json({"claim": args.claim, "articles": [r.to_dict() for r in results], "warnings": read.warnings}, None)
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Stance on: {args.claim}", show_lines=True)
+    table = Table(title=f"Stance on: {escape(args.claim)}", show_lines=True)
     for column in ("article", "stance", "agree", "disagree", "discuss", "unrelated", "deciding sentence"):
         table.add_column(column)
     for r in results:
         evidence = r.evidence[0].text if r.evidence else ""
         table.add_row(
-            r.article, r.stance, *(f"{r.probs[s]:.2f}" for s in ("agree", "disagree", "discuss", "unrelated")), evidence
+            escape(r.article),
+            r.stance,
+            *(f"{r.probs[s]:.2f}" for s in ("agree", "disagree", "discuss", "unrelated")),
+            escape(evidence),
         )
     Console().print(table)
     return 0
@@ -281,22 +291,29 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     score.add_argument("--model", help="model directory or name under models/ (default: minilm-nli-news)")
     score.add_argument(
-        "--threshold", type=float, help="contradiction strength that makes a contradiction (default: the model's)"
+        "--threshold", type=probability, help="contradiction strength that makes a contradiction (default: the model's)"
     )
-    score.add_argument("--entailment-threshold", type=float, help="p(entailment) for agreement (default: the model's)")
+    score.add_argument(
+        "--entailment-threshold", type=probability, help="p(entailment) for agreement (default: the model's)"
+    )
     score.add_argument(
         "--rule", choices=list(RULES), help="how both directions make a contradiction strength (default: the model's)"
     )
     score.add_argument(
         "--min-similarity",
-        type=float,
+        type=cosine,
         default=DEFAULT_MIN_SIMILARITY,
         help=f"cosine needed to pair two sentences ({DEFAULT_MIN_SIMILARITY})",
     )
     score.add_argument(
-        "--top-k", type=int, default=DEFAULT_TOP_K, help=f"neighbours per sentence in other articles ({DEFAULT_TOP_K})"
+        "--top-k",
+        type=positive_int,
+        default=DEFAULT_TOP_K,
+        help=f"neighbours per sentence in other articles ({DEFAULT_TOP_K})",
     )
-    score.add_argument("--top", type=int, default=0, help="show / output only the N strongest contradictions")
+    score.add_argument(
+        "--top", type=non_negative_int, default=0, help="show / output only the N strongest contradictions (0: all)"
+    )
     score.add_argument("--within-article", action="store_true", help="also pair sentences of one article")
     score.add_argument("--allow-single", action="store_true", help="accept a single article")
     score.add_argument("--show-dropped", action="store_true", help="list the boilerplate lines removed")
@@ -380,6 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeats", type=int, default=5, help="interleaved rounds (timed repeats); medians are reported"
     )
     bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
+    bench.add_argument(
+        "--only", choices=["long-text"], help="remeasure one part and keep the rest from --output's .json twin"
+    )
     bench.set_defaults(func=cmd_bench)
 
     bench_train = sub.add_parser("bench-train", help="measure training pairs/s in bf16 autocast against fp32")

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from nli.errors import InputError
+from nli.evaluation.measurement import check_measurement_output, write_measurement
 from nli.scoring.stance import STANCES
 
 RELATED = ("agree", "disagree", "discuss")
@@ -200,13 +201,13 @@ def stance_eval_command(args) -> int:
     from nli.model.registry import resolve_model_dir
     from nli.scoring.stance import AGGREGATOR_FILE, Aggregator
 
+    check_measurement_output(args.output)
     if args.benchmark:
         from nli.data.corpora import default_data_dir
 
         nli = load_nli(args.model, args.backend)
         aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
         results = stance_benchmark(default_data_dir(), nli, load_encoder(args.backend), aggregator, args.limit)
-        from nli.evaluation.measurement import write_measurement
 
         write_measurement(results, stance_markdown(results, aggregator.info, args.limit), args.output, args.json)
         return 0

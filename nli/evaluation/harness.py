@@ -22,7 +22,17 @@ import numpy as np
 from nli.errors import InputError
 from nli.model.backends import display_path
 from nli.model.labels import LABELS, NOT_ENTAILMENT, LabelError, normalize_label
+from nli.options import non_negative_int, positive_int
+from nli.outputs import (
+    atomic_path,
+    check_outputs,
+    json_text,
+    output_file_problems,
+    output_folder_problems,
+    write_text_atomic,
+)
 from nli.paths import NEWS_PAIRS
+from nli.scoring.articles import decode_text, load_json
 
 TWO_WAY = ("entailment", NOT_ENTAILMENT)
 
@@ -72,30 +82,41 @@ def read_pairs_file(
     suffix = path.suffix.lower()
     problems: list[str] = []
     records: list[tuple[int, dict]] = []
-    text = path.read_text(encoding="utf-8-sig")
+    warnings: list[str] = []
+    text = decode_text(path, path.read_bytes(), warnings)
+    for warning in warnings:
+        print(f"nli: warning: {warning}", file=sys.stderr)
+    if text is None:
+        raise InputError([f"{path}: looks binary; expected labelled pairs as JSONL, JSON, CSV or TSV"])
     if not text.strip():
         raise InputError([f"{path}: empty file; expected labelled pairs with {premise}, {hypothesis}, {label}"])
     if suffix == ".jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Lines end at "\n" only: U+2028, U+2029 and U+0085 are valid inside JSON strings.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                problems.append(f"{path}:{number}: malformed JSON ({err.msg})")
-                continue
-            if not isinstance(record, dict):
+            record, why, _ = load_json(line)
+            if why:
+                problems.append(f"{path}:{number}: malformed JSON ({why})")
+            elif not isinstance(record, dict):
                 problems.append(f"{path}:{number}: expected a JSON object")
-                continue
-            records.append((number, record))
+            else:
+                records.append((number, record))
     elif suffix == ".json":
-        try:
-            loaded = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise InputError([f"{path}:{err.lineno}: malformed JSON ({err.msg})"]) from None
+        loaded, why, line = load_json(text)
+        if why:
+            raise InputError([f"{path}:{line}: malformed JSON ({why})"])
         if isinstance(loaded, dict):
             loaded = loaded.get("data") or loaded.get("pairs") or []
-        records = [(i + 1, r) for i, r in enumerate(loaded) if isinstance(r, dict)]
+        if not isinstance(loaded, list):
+            raise InputError(
+                [f'{path}: expected a list of pair objects (or {{"data": [...]}}), not {json.dumps(loaded)[:40]}']
+            )
+        for i, record in enumerate(loaded, start=1):
+            if isinstance(record, dict):
+                records.append((i, record))
+            else:
+                problems.append(f"{path} (record {i}): expected an object with {premise}, {hypothesis}, {label}")
     elif suffix in {".csv", ".tsv"}:
         reader = csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ",")
         missing = [c for c in (premise, hypothesis, label) if c not in (reader.fieldnames or [])]
@@ -321,7 +342,8 @@ def save_plots(result: dict, probs: np.ndarray, pairs: LabelledPairs, out_dir: P
     ax.set_title(f"{result['dataset']}: confusion")
     fig.tight_layout()
     path = out_dir / f"{result['dataset']}-confusion.png"
-    fig.savefig(path, dpi=120)
+    with atomic_path(path) as temporary:
+        fig.savefig(temporary, dpi=120, format="png")
     plt.close(fig)
     written.append(path)
 
@@ -345,7 +367,8 @@ def save_plots(result: dict, probs: np.ndarray, pairs: LabelledPairs, out_dir: P
     ax.legend()
     fig.tight_layout()
     path = out_dir / f"{result['dataset']}-reliability.png"
-    fig.savefig(path, dpi=120)
+    with atomic_path(path) as temporary:
+        fig.savefig(temporary, dpi=120, format="png")
     plt.close(fig)
     written.append(path)
     return written
@@ -353,11 +376,12 @@ def save_plots(result: dict, probs: np.ndarray, pairs: LabelledPairs, out_dir: P
 
 def render_table(result: dict) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
     console.print(
-        f"[bold]{result['dataset']}[/]  n={result['n']}  {result['scheme']}  backend={result['backend']}  "
+        f"[bold]{escape(result['dataset'])}[/]  n={result['n']}  {result['scheme']}  backend={result['backend']}  "
         f"{result['pairs_per_s']} pairs/s"
     )
     console.print(
@@ -394,14 +418,16 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
     parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     parser.add_argument("--model", help="model directory or name under models/")
-    parser.add_argument("--limit", type=int, help="score a reproducible sample of N pairs per set")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--limit", type=positive_int, help="score a reproducible sample of N pairs per set")
+    parser.add_argument("--batch-size", type=positive_int, default=32)
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout (a list for several sets)")
     parser.add_argument("--save", type=Path, help="write JSON results and PNG plots to this directory")
     parser.add_argument("--errors", type=Path, help="write misclassified pairs (JSONL) to this file")
     parser.add_argument("--html", type=Path, help="write a self-contained HTML report to this file")
     parser.add_argument("--compare-backends", action="store_true", help="run torch and ONNX on the same pairs")
-    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
+    parser.add_argument(
+        "--bootstrap", type=non_negative_int, default=1000, help="bootstrap resamples for the 95%% intervals"
+    )
     parser.add_argument("--list", action="store_true", help="list the named sets and exit")
     parser.add_argument(
         "--all-splits",
@@ -424,6 +450,12 @@ def evaluate_command(args: argparse.Namespace) -> int:
         for name, corpus in sorted(CORPORA.items()):
             print(f"{name:32s} {corpus.role:7s} {'two-way' if corpus.two_way else 'three-way'}")
         return 0
+    check_outputs(
+        output_file_problems(args.errors, "--errors", args.files)
+        + output_file_problems(args.html, "--html", args.files)
+        + output_folder_problems(args.save, "--save")
+        + (output_file_problems(args.results, "--results") if args.all_splits else [])
+    )
     if args.all_splits:
         return run_benchmark(args, load_nli(args.model, args.backend))
     int_order = _parse_int_order(args.label_order)
@@ -472,7 +504,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
         results.append(result)
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
-            (args.save / f"{pairs.name}.json").write_text(json.dumps(result, indent=2) + "\n")
+            write_text_atomic(args.save / f"{pairs.name}.json", json_text(result) + "\n")
         if plot_dir:
             plots[pairs.name] = save_plots(result, probs, pairs, plot_dir)
         if args.errors or args.html:
@@ -480,16 +512,16 @@ def evaluate_command(args: argparse.Namespace) -> int:
         if not args.json:
             render_table(result)
     if args.errors:
-        args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in all_errors), encoding="utf-8")
+        write_text_atomic(args.errors, "".join(json_text(e, indent=None) + "\n" for e in all_errors))
         print(f"wrote {len(all_errors)} misclassified pairs to {args.errors}", file=sys.stderr)
     if args.html:
         from nli.scoring.html import render_eval_html
 
-        args.html.write_text(render_eval_html(results, plots, all_errors), encoding="utf-8")
+        write_text_atomic(args.html, render_eval_html(results, plots, all_errors))
         print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         document = results[0] if len(results) == 1 else results
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json_text(document) + "\n")
     return 0
 
 
@@ -585,8 +617,8 @@ def run_benchmark(args: argparse.Namespace, nli) -> int:
     markdown = results_markdown(
         results, args.limit, display_path(nli.model_dir), nli.name, time.perf_counter() - started
     )
-    args.results.write_text(markdown, encoding="utf-8")
-    (args.results.with_suffix(".json")).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_text_atomic(args.results, markdown)
+    write_text_atomic(args.results.with_suffix(".json"), json_text(results) + "\n")
     print(f"wrote {args.results}", file=sys.stderr)
     if args.json:
         sys.stdout.write(json.dumps(results, indent=2) + "\n")

@@ -141,8 +141,9 @@ def markdown(result: dict) -> str:
 
 
 def split_eval_command(args) -> int:
-    from nli.evaluation.measurement import write_measurement
+    from nli.evaluation.measurement import check_measurement_output, write_measurement
 
+    check_measurement_output(args.output)
     result = compare_splitters(args.cases)
     write_measurement(result, markdown(result), args.output, args.json)
     return 0

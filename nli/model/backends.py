@@ -51,7 +51,11 @@ class PairTokenizer:
     def __init__(self, model_dir: Path, max_length: int = MAX_LENGTH):
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_file(str(_require(model_dir / "tokenizer.json", "tokenizer")))
+        path = _require(model_dir / "tokenizer.json", "tokenizer")
+        try:
+            self.tokenizer = Tokenizer.from_file(str(path))
+        except Exception as err:  # the tokenizers library raises plain Exceptions for a bad file
+            raise ModelError(f"{path}: not a readable tokenizer file ({str(err).splitlines()[0][:120]})") from None
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=max_length, strategy="longest_first")
         self.max_length = max_length
@@ -111,12 +115,17 @@ def onnx_session(path: Path, threads: int | None):
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or default_threads()
     options.inter_op_num_threads = 1
-    return ort.InferenceSession(
-        str(_require(path, "ONNX export")),
-        options,
-        providers=["CPUExecutionProvider"],
-        disabled_optimizers=UNFUSED_OPTIMIZERS,
-    )
+    _require(path, "ONNX export")
+    try:
+        return ort.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=UNFUSED_OPTIMIZERS
+        )
+    except Exception as err:
+        # onnxruntime raises one class per status code (Fail, InvalidProtobuf, InvalidGraph, ...).
+        if not type(err).__module__.startswith("onnxruntime"):
+            raise
+        reason = str(err).splitlines()[0][-160:]
+        raise ModelError(f"{path}: not a usable ONNX model; truncated or corrupt? ({reason})") from None
 
 
 class NLIBackend(Protocol):
@@ -139,8 +148,16 @@ class OnnxNLI:
 
     def __post_init__(self) -> None:
         self.tokenizer = PairTokenizer(self.model_dir)
-        self.session = onnx_session(self.model_dir / self.onnx_file, self.threads)
+        path = self.model_dir / self.onnx_file
+        self.session = onnx_session(path, self.threads)
         self.input_names = {i.name for i in self.session.get_inputs()}
+        # A sentence encoder (or any other graph) given as the NLI model: refuse it here, not mid-run.
+        logits = self.session.get_outputs()[0]
+        if logits.name != "logits" or logits.shape[-1] != len(LABELS):
+            raise ModelError(
+                f"{path}: not an NLI cross-encoder (its first output is {logits.name} {logits.shape}; "
+                f"expected logits over {len(LABELS)} labels); is {self.model_dir} a sentence encoder?"
+            )
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         feeds = {k: v for k, v in batch.items() if k in self.input_names}

@@ -11,6 +11,7 @@ Problems are collected over the whole set and raised together as one
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -58,8 +59,25 @@ class ReadResult:
     warnings: list[str]
 
 
-def _decode(path: Path, raw: bytes, warnings: list[str]) -> str | None:
-    if b"\x00" in raw[:4096]:
+# Bytes that text never holds (C0 controls but tab, newline, form feed, carriage return; DEL).
+CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13}) + b"\x7f"
+BINARY_SAMPLE = 4096
+OPTIONAL_FIELDS = ("title", "source", "url", "date")
+
+
+def decode_text(path: Path, raw: bytes, warnings: list[str]) -> str | None:
+    """The text of a file, or None when it looks binary.
+
+    UTF-8 (with or without a BOM); UTF-16 by its BOM; otherwise Windows-1252 with a
+    warning. A NUL byte in the first 4 KB, or more than 1% control bytes there, is binary.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    sample = raw[:BINARY_SAMPLE]
+    if b"\x00" in sample or sum(sample.count(c) for c in CONTROL_BYTES) > len(sample) / 100:
         return None
     try:
         return raw.decode("utf-8-sig")
@@ -80,21 +98,61 @@ def _html_to_article(path: Path, html: str) -> tuple[str, str | None, str | None
     return text, title, date
 
 
+def load_json(text: str) -> tuple[object, str | None, int]:
+    """``(value, None, 0)``, or ``(None, why, line)`` where the text is not JSON a reader can take."""
+    try:
+        return json.loads(text), None, 0
+    except json.JSONDecodeError as err:
+        return None, err.msg, err.lineno
+    except RecursionError:
+        return None, "nested too deeply to read", 1
+
+
+def article_problems(article: Article, where: str) -> list[str]:
+    """What is wrong with one article's fields, one line each (an empty list when nothing is)."""
+    problems = []
+    if not isinstance(article.id, str) or not article.id.strip():
+        problems.append(f"{where}: 'id' must be a non-empty string, not {article.id!r}")
+    if not isinstance(article.text, str) or not article.text.strip():
+        if article.text is None:
+            problems.append(f"{where}: missing 'text'; each article needs {{id, text}}")
+        else:
+            kind = "empty" if isinstance(article.text, str) else f"a {type(article.text).__name__}"
+            problems.append(f"{where}: 'text' must be the article's text, not {kind}")
+    for name in OPTIONAL_FIELDS:
+        value = getattr(article, name)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{where}: '{name}' must be a string or absent, not a {type(value).__name__}")
+    return problems
+
+
+def _record_id(record: dict, fallback: str, where: str, problems: list[str]) -> str:
+    if "id" not in record or record["id"] is None:
+        return fallback
+    value = record["id"]
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        problems.append(f"{where}: 'id' must be a string or a number, not {json.dumps(value)}")
+    elif isinstance(value, str) and not value.strip():
+        problems.append(f"{where}: 'id' is empty; give each article an id (or leave 'id' out)")
+    return str(value)
+
+
 def _read_records(path: Path, text: str, problems: list[str]) -> list[Article]:
     records: list[tuple[int, object]] = []
-    if path.suffix == ".jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
+    if path.suffix.lower() == ".jsonl":
+        # Lines end at "\n" only: U+2028, U+2029 and U+0085 are valid inside JSON strings.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
-            try:
-                records.append((number, json.loads(line)))
-            except json.JSONDecodeError as err:
-                problems.append(f"{path}:{number}: not valid JSON ({err.msg}); expected one object per line")
+            record, why, _ = load_json(line)
+            if why:
+                problems.append(f"{path}:{number}: not valid JSON ({why}); expected one object per line")
+            else:
+                records.append((number, record))
     else:
-        try:
-            loaded = json.loads(text)
-        except json.JSONDecodeError as err:
-            problems.append(f"{path}:{err.lineno}: not valid JSON ({err.msg})")
+        loaded, why, line = load_json(text)
+        if why:
+            problems.append(f"{path}:{line}: not valid JSON ({why})")
             return []
         if isinstance(loaded, dict) and isinstance(loaded.get("articles"), list):
             loaded = loaded["articles"]
@@ -102,27 +160,38 @@ def _read_records(path: Path, text: str, problems: list[str]) -> list[Article]:
             problems.append(f'{path}: expected a list of article objects (or {{"articles": [...]}})')
             return []
         records = [(i + 1, item) for i, item in enumerate(loaded)]
+    if not records and not problems:
+        problems.append(f"{path}: no article records; expected objects with 'id' and 'text'")
     articles = []
     for number, record in records:
-        where = f"{path}:{number}" if path.suffix == ".jsonl" else f"{path} (record {number})"
+        where = f"{path}:{number}" if path.suffix.lower() == ".jsonl" else f"{path} (record {number})"
         if not isinstance(record, dict):
-            problems.append(f"{where}: expected an object with 'id' and 'text'")
+            problems.append(f"{where}: expected an object with 'id' and 'text', not {type(record).__name__}")
             continue
-        if not isinstance(record.get("text"), str) or not record["text"].strip():
-            problems.append(f"{where}: missing or empty 'text'; each record needs {{id, text}}")
-            continue
-        articles.append(
-            Article(
-                id=str(record.get("id") or f"{path.stem}-{number}"),
-                text=record["text"],
-                title=record.get("title"),
-                source=record.get("source"),
-                url=record.get("url"),
-                date=record.get("date"),
-                origin=where,
-            )
+        found: list[str] = []
+        article = Article(
+            id=_record_id(record, f"{path.stem}-{number}", where, found),
+            text=record.get("text"),  # type: ignore[arg-type]
+            **{name: record.get(name) for name in OPTIONAL_FIELDS},
+            origin=where,
         )
+        found += article_problems(article, where) if not found else []
+        problems.extend(found)
+        if not found:
+            articles.append(article)
     return articles
+
+
+def _listed(path: Path, warnings: list[str]) -> list[Path]:
+    found = []
+    for entry in sorted(path.iterdir()):
+        if entry.suffix.lower() not in ARTICLE_SUFFIXES | RECORD_SUFFIXES:
+            continue
+        if entry.is_file():
+            found.append(entry)
+        else:  # a named pipe would block the run, a folder is not an article
+            warnings.append(f"{entry}: skipped, not a regular file")
+    return found
 
 
 def read_articles(paths: list[str | Path]) -> ReadResult:
@@ -133,12 +202,14 @@ def read_articles(paths: list[str | Path]) -> ReadResult:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES | RECORD_SUFFIXES)
+            found = _listed(path, warnings)
             if not found:
                 problems.append(f"{path}: directory has no .txt, .md, .html, .jsonl or .json files")
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            problems.append(f"{path}: not a regular file; expected a file or a directory of articles")
         else:
             problems.append(f"{path}: no such file or directory")
     articles: list[Article] = []
@@ -154,9 +225,9 @@ def read_articles(paths: list[str | Path]) -> ReadResult:
         except OSError as err:
             problems.append(f"{path}: cannot be read ({err.strerror})")
             continue
-        text = _decode(path, raw, warnings)
+        text = decode_text(path, raw, warnings)
         if text is None:
-            problems.append(f"{path}: looks binary (NUL bytes); expected a text, Markdown, HTML or JSON file")
+            problems.append(f"{path}: looks binary; expected a text, Markdown, HTML or JSON file")
             continue
         if suffix in RECORD_SUFFIXES:
             articles.extend(_read_records(path, text, problems))
@@ -168,14 +239,58 @@ def read_articles(paths: list[str | Path]) -> ReadResult:
             problems.append(f"{path}: empty article")
             continue
         articles.append(Article(id=path.stem, text=text, title=title, date=date, origin=str(path)))
-    seen: dict[str, str] = {}
-    for article in articles:
-        if article.id in seen:
-            problems.append(f"{article.origin}: duplicate article id {article.id!r} (also {seen[article.id]})")
-        seen.setdefault(article.id, article.origin)
+    problems += duplicate_id_problems(articles)
     if problems:
         raise InputError(problems)
     return ReadResult(articles, warnings)
+
+
+def duplicate_id_problems(articles: list[Article]) -> list[str]:
+    seen: dict[str, str] = {}
+    problems = []
+    for article in articles:
+        where = article.origin or f"article {article.id!r}"
+        if article.id in seen:
+            problems.append(f"{where}: duplicate article id {article.id!r} (also {seen[article.id]})")
+        seen.setdefault(article.id, where)
+    return problems
+
+
+def as_articles(given: object) -> ReadResult:
+    """What the Python API accepts: paths (one, or any iterable), :class:`Article` objects, or both.
+
+    Every problem is raised at once as :class:`InputError`.
+    """
+    if given is None:
+        raise InputError(["no articles given: pass paths (files or directories) or nli.Article objects"])
+    if isinstance(given, str | os.PathLike | Article):
+        items: list = [given]
+    else:
+        try:
+            items = list(given)  # type: ignore[call-overload]
+        except TypeError:
+            raise InputError(
+                [f"expected paths or nli.Article objects (or an iterable of them), not a {type(given).__name__}"]
+            ) from None
+    problems = [
+        f"item {i}: expected a path or an nli.Article, not a {type(item).__name__}"
+        for i, item in enumerate(items)
+        if not isinstance(item, str | os.PathLike | Article)
+    ]
+    given_articles = [item for item in items if isinstance(item, Article)]
+    for i, article in enumerate(given_articles):
+        problems += article_problems(article, article.origin or f"Article {i} ({article.id!r})")
+    if problems:
+        raise InputError(problems)
+    paths = [item for item in items if isinstance(item, str | os.PathLike)]
+    read = read_articles(paths) if paths else ReadResult([], [])
+    articles = read.articles + given_articles
+    if not articles:
+        raise InputError(["no articles given: pass paths (files or directories) or nli.Article objects"])
+    duplicates = duplicate_id_problems(articles)
+    if duplicates:
+        raise InputError(duplicates)
+    return ReadResult(articles, read.warnings)
 
 
 # --- cleaning -------------------------------------------------------------------------
@@ -270,3 +385,14 @@ def clean_article(article: Article) -> CleanArticle:
     body = re.sub(r"\n{3,}", "\n\n", body)
     cleaned_article = Article(**{**article.to_dict(), "title": title})
     return CleanArticle(cleaned_article, body, dropped)
+
+
+def clean_articles(articles: list[Article]) -> list[CleanArticle]:
+    """Clean every article; raise :class:`InputError` naming each one that is only boilerplate."""
+    cleaned = [clean_article(a) for a in articles]
+    empty = [
+        f"{c.article.origin or c.article.id}: nothing left after removing boilerplate" for c in cleaned if not c.body
+    ]
+    if empty:
+        raise InputError(empty)
+    return cleaned

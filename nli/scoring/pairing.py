@@ -80,3 +80,37 @@ def propose_pairs(
         CandidatePair(a, b, sim, sim >= NEAR_IDENTICAL or normalized[a] == normalized[b])
         for (a, b), sim in sorted(found.items())
     ]
+
+
+def group_copies(sentences: list[Sentence], embeddings: np.ndarray, chunk_rows: int = CHUNK_ROWS) -> list[int]:
+    """For each sentence, the first sentence of its group of copies (itself when it has none).
+
+    Copies are sentences with the same text (letters and digits) or a cosine of at
+    least :data:`NEAR_IDENTICAL`, in any article; groups are closed under copying.
+    Wire stories repeat word for word across outlets: pairing one sentence of each
+    group keeps every sentence's top-k neighbours for sentences that differ.
+    """
+    n = len(sentences)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    first_with_text: dict[str, int] = {}
+    for i, sentence in enumerate(sentences):
+        join(first_with_text.setdefault(_normalized(sentence.text), i), i)
+    for start in range(0, n, chunk_rows):
+        sims = embeddings[start : start + chunk_rows] @ embeddings.T
+        rows, cols = np.nonzero(sims >= NEAR_IDENTICAL)
+        for i, j in zip((rows + start).tolist(), cols.tolist(), strict=True):
+            if i < j:
+                join(i, j)
+    return [find(i) for i in range(n)]

@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from nli.errors import InputError
 from nli.model.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli, predict_in_blocks
-from nli.scoring.articles import Article, clean_article, read_articles
+from nli.scoring.articles import Article, as_articles, clean_articles
 from nli.scoring.claims import group_claims
-from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K, Sentence, propose_pairs
+from nli.scoring.pairing import (
+    DEFAULT_MIN_SIMILARITY,
+    DEFAULT_TOP_K,
+    CandidatePair,
+    Sentence,
+    group_copies,
+    propose_pairs,
+)
 from nli.scoring.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
 from nli.scoring.sentences import is_claim, split_article
 from nli.scoring.verdicts import AGREEING, CONTRADICTION, IDENTICAL, Thresholds, combine, probs_dict
 
 LONG_SENTENCE_WORDS = 90
+LONG_ARTICLE_CHARS = 1_000_000
 NLI_BLOCK = 256
 Progress = Callable[[str, int, int], None]
 
 
 def score_articles(
-    articles: Sequence[Article] | Sequence[str | Path],
+    articles: Iterable[Article | str | Path] | Article | str | Path,
     nli: NLIBackend | None = None,
     encoder: SentenceEncoder | None = None,
     backend: str = "onnx",
@@ -38,24 +46,13 @@ def score_articles(
     """Find shared claims, agreements and contradictions across a set of articles.
 
     ``articles`` are :class:`Article` objects or paths (files or directories) that
-    :func:`nli.scoring.articles.read_articles` accepts. Raises :class:`InputError` for
-    unusable input, naming every file that is wrong.
+    :func:`nli.scoring.articles.read_articles` accepts, one or any iterable of them.
+    Raises :class:`InputError` for unusable input, naming every problem.
     """
     started = time.perf_counter()
-    warnings: list[str] = []
-    if articles and not isinstance(articles[0], Article):
-        read = read_articles(list(articles))  # type: ignore[arg-type]
-        articles, warnings = read.articles, list(read.warnings)
-    articles = list(articles)  # type: ignore[assignment]
-    if not articles:
-        raise InputError(["no articles given"])
-
-    cleaned = [clean_article(a) for a in articles]  # type: ignore[arg-type]
-    empty = [
-        f"{c.article.origin or c.article.id}: nothing left after removing boilerplate" for c in cleaned if not c.body
-    ]
-    if empty:
-        raise InputError(empty)
+    read = as_articles(articles)
+    warnings = list(read.warnings)
+    cleaned = clean_articles(read.articles)
     if len(cleaned) < 2 and not allow_single:
         raise InputError(
             [
@@ -67,8 +64,18 @@ def score_articles(
     sentences: list[Sentence] = []
     summaries: list[ArticleSummary] = []
     for clean in cleaned:
+        if len(clean.body) > LONG_ARTICLE_CHARS:
+            warnings.append(
+                f"{clean.article.id}: a very long article ({len(clean.body) / 1e6:.1f} million characters); "
+                "it is split a piece at a time, and embedding and pairing it take a while"
+            )
         split = split_article(clean.body)
         claims = [s for s in split if is_claim(s)]
+        if not claims:
+            warnings.append(
+                f"{clean.article.id}: no sentence is a claim (a statement of five words or more); "
+                "nothing of it is compared"
+            )
         for text in claims:
             if len(text.split()) > LONG_SENTENCE_WORDS:
                 warnings.append(
@@ -89,7 +96,26 @@ def score_articles(
     embeddings = encoder.encode([s.text for s in sentences])
     if progress:
         progress("embed", len(sentences), len(sentences))
-    candidates = propose_pairs(sentences, embeddings, min_similarity, top_k, within_article)
+    # Copies of one sentence (wire stories) are paired once, through the first of them:
+    # each sentence's top-k then goes to sentences that differ, and the verdict is
+    # carried to every copy.
+    group_of = group_copies(sentences, embeddings)
+    members: dict[int, list[int]] = {}
+    for i, first in enumerate(group_of):
+        members.setdefault(first, []).append(i)
+    firsts = sorted(members)
+    candidates = [
+        CandidatePair(firsts[c.a], firsts[c.b], c.similarity, c.near_identical)
+        for c in propose_pairs(
+            [sentences[i] for i in firsts], embeddings[firsts], min_similarity, top_k, within_article
+        )
+    ]
+    copy_pairs = [
+        CandidatePair(first, other, float(embeddings[first] @ embeddings[other]), True)
+        for first, group in members.items()
+        for other in group[1:]
+        if within_article or sentences[other].article != sentences[first].article
+    ]
 
     to_label = [c for c in candidates if not c.near_identical]
     texts = [(sentences[c.a].text, sentences[c.b].text) for c in to_label]
@@ -105,15 +131,20 @@ def score_articles(
     verdicts: dict[tuple[int, int], tuple[str, dict]] = {}
     forward_of = {(c.a, c.b): probs[k] for k, c in enumerate(to_label)}
     backward_of = {(c.a, c.b): probs[k + len(to_label)] for k, c in enumerate(to_label)}
-    for c in candidates:
+    for k, c in enumerate(candidates + copy_pairs):
         key = (c.a, c.b)
         if c.near_identical:
             verdict, score, pair_probs = IDENTICAL, 1.0, {}
         else:
             verdict, score = combine(forward_of[key], backward_of[key], thresholds)
             pair_probs = {"a_to_b": probs_dict(forward_of[key]), "b_to_a": probs_dict(backward_of[key])}
-        labelled.append(LabelledPair(refs[c.a], refs[c.b], c.similarity, verdict, score, pair_probs))
-        verdicts[key] = (verdict, pair_probs)
+        side_a, side_b = (members[c.a], members[c.b]) if k < len(candidates) else ([c.a], [c.b])
+        copies = {"a": [refs[i] for i in side_a if i != c.a], "b": [refs[i] for i in side_b if i != c.b]}
+        labelled.append(LabelledPair(refs[c.a], refs[c.b], c.similarity, verdict, score, pair_probs, copies))
+        for x in side_a:
+            for y in side_b:
+                if x != y:
+                    verdicts[(min(x, y), max(x, y))] = (verdict, pair_probs)
 
     article_ids = [summary.id for summary in summaries]
     calls = {"n": len(texts) * 2}
@@ -128,9 +159,11 @@ def score_articles(
     agree = [[0] * len(article_ids) for _ in article_ids]
     contradict = [[0] * len(article_ids) for _ in article_ids]
     for pair in labelled:
-        i, j = position[pair.a.article], position[pair.b.article]
         counts = contradict if pair.verdict == CONTRADICTION else agree if pair.verdict in AGREEING else None
-        if counts is not None:
+        if counts is None:
+            continue
+        # Every article that holds either side (copies included) is counted once per pair.
+        for i, j in {tuple(sorted((position[x], position[y]))) for x in pair.articles("a") for y in pair.articles("b")}:
             counts[i][j] += 1
             counts[j][i] += 1
 
@@ -149,8 +182,8 @@ def score_articles(
         stats=Stats(
             sentences=sum(len(s.sentences) for s in summaries),
             claim_sentences=len(sentences),
-            candidate_pairs=len(candidates),
-            near_identical_pairs=len(candidates) - len(to_label),
+            candidate_pairs=len(candidates) + len(copy_pairs),
+            near_identical_pairs=len(candidates) + len(copy_pairs) - len(to_label),
             nli_pairs=len(to_label),
             nli_calls=calls["n"],
             seconds=round(time.perf_counter() - started, 3),

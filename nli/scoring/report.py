@@ -31,6 +31,14 @@ class LabelledPair:
     verdict: str
     score: float
     probs: dict[str, dict[str, float]]  # {"a_to_b": {...}, "b_to_a": {...}}; empty if no NLI call
+    # Copies of each side in other articles (the same sentence, or a cosine of 0.97 or
+    # more): the verdict holds for them too, without NLI calls of their own.
+    copies: dict[str, list[SentenceRef]] = field(default_factory=lambda: {"a": [], "b": []})
+
+    def articles(self, side: str) -> set[str]:
+        """The articles that hold side ``a`` or ``b`` of the pair, copies included."""
+        ref = self.a if side == "a" else self.b
+        return {ref.article} | {copy.article for copy in self.copies[side]}
 
     def to_dict(self) -> dict:
         return {
@@ -40,6 +48,7 @@ class LabelledPair:
             "a": self.a.to_dict(),
             "b": self.b.to_dict(),
             "probs": self.probs,
+            "copies": {side: [ref.to_dict() for ref in refs] for side, refs in self.copies.items()},
         }
 
 
@@ -177,11 +186,23 @@ STANCE_STYLE = {
 }
 
 
+def _also(pair: LabelledPair, side: str) -> str:
+    """The other articles that carry a copy of this side's sentence, escaped for rich."""
+    from rich.markup import escape
+
+    main = pair.a.article if side == "a" else pair.b.article
+    others = sorted(pair.articles(side) - {main})
+    return f" [dim](also {escape(', '.join(others))})[/]" if others else ""
+
+
 def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, console=None) -> None:
     """A readable report: contradictions, claims by article, agreement matrix."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
+    # Every piece of user text is escaped: article text may hold "[sic]" or a
+    # WordPress "[caption]...[/caption]", which rich would read as markup.
     console = console or Console()
     console.print(
         f"[bold]{len(report.articles)} articles[/], {report.stats.claim_sentences} claim sentences, "
@@ -189,7 +210,7 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
         f"({report.backend}, {report.stats.seconds:.1f} s)"
     )
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
 
     table = Table(title=f"Top {min(top, len(report.contradictions))} contradictions", show_lines=True)
     table.add_column("#", justify="right")
@@ -200,8 +221,8 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
         table.add_row(
             str(rank),
             f"{pair.score:.2f}",
-            f"[bold]{pair.a.article}[/]: {pair.a.text}",
-            f"[bold]{pair.b.article}[/]: {pair.b.text}",
+            f"[bold]{escape(pair.a.article)}[/]{_also(pair, 'a')}: {escape(pair.a.text)}",
+            f"[bold]{escape(pair.b.article)}[/]{_also(pair, 'b')}: {escape(pair.b.text)}",
         )
     console.print(table if report.contradictions else "[green]No contradictions found.[/]")
 
@@ -209,10 +230,10 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
         claims = Table(title="Shared claims and where each article stands")
         claims.add_column("claim")
         for article in report.agreement.articles:
-            claims.add_column(article, overflow="fold")
+            claims.add_column(escape(article), overflow="fold")
         for claim in report.claims[:top]:
             claims.add_row(
-                claim.text[:140],
+                escape(claim.text[:140]),
                 *(STANCE_STYLE[claim.stances[a].stance] for a in report.agreement.articles),
             )
         console.print(claims)
@@ -220,16 +241,16 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
     matrix = Table(title="Agreement (agree - contradict) / compared pairs")
     matrix.add_column("")
     for article in report.agreement.articles:
-        matrix.add_column(article, justify="right")
+        matrix.add_column(escape(article), justify="right")
     for i, article in enumerate(report.agreement.articles):
         cells = []
         for j in range(len(report.agreement.articles)):
             value = report.agreement.score(i, j) if i != j else None
             cells.append("·" if value is None else f"{value:+.2f}")
-        matrix.add_row(article, *cells)
+        matrix.add_row(escape(article), *cells)
     console.print(matrix)
 
     if show_dropped:
         for article in report.articles:
             for line in article.dropped:
-                console.print(f"[dim]{article.id}:{line.line} dropped ({line.reason}): {line.text}[/]")
+                console.print(f"[dim]{escape(article.id)}:{line.line} dropped ({line.reason}): {escape(line.text)}[/]")

@@ -20,6 +20,7 @@ import numpy as np
 
 from nli.errors import ModelError
 from nli.model.backends import NLIBackend, SentenceEncoder, predict_in_blocks
+from nli.outputs import write_text_atomic
 from nli.scoring.sentences import is_claim, split_article
 from nli.scoring.verdicts import probs_dict
 
@@ -268,14 +269,17 @@ class Aggregator:
             "layers": [{"weight": w.tolist(), "bias": b.tolist()} for w, b in self.layers],
             "info": self.info,
         }
-        path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        write_text_atomic(path, json.dumps(document, indent=1) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> Aggregator:
         if not path.exists():
             raise ModelError(f"{path} is missing: build it with `nli stance-train` (make stance-model)")
-        document = json.loads(path.read_text(encoding="utf-8"))
-        if (
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise ModelError(f"{path}: not valid JSON ({err}); rebuild it with `nli stance-train`") from None
+        if not isinstance(document, dict) or (
             document.get("features") != list(FEATURE_NAMES)
             or document.get("stances") != list(STANCES)
             or "layers" not in document

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nli.errors import ModelError
 from nli.model.labels import LABELS
 
 CONTRADICTION = "contradiction"
@@ -44,10 +45,21 @@ class Thresholds:
     @classmethod
     def for_model(cls, model_dir: Path | None) -> Thresholds:
         path = Path(model_dir) / THRESHOLDS_FILE if model_dir else None
-        if path and path.exists():
+        if not (path and path.exists()):
+            return cls()
+        try:
             chosen = json.loads(path.read_text(encoding="utf-8"))
-            return cls(chosen["contradiction"], chosen["entailment"], chosen.get("rule", "max"))
-        return cls()
+            thresholds = cls(float(chosen["contradiction"]), float(chosen["entailment"]), chosen.get("rule", "max"))
+        except (ValueError, KeyError, TypeError) as err:
+            raise ModelError(
+                f"{path}: not a thresholds file ({type(err).__name__}: {err}); expected "
+                '{"contradiction": p, "entailment": p, "rule": ...}; rechoose with `nli tune-thresholds`'
+            ) from None
+        if thresholds.rule not in RULES or not all(
+            0.0 <= v <= 1.0 for v in (thresholds.contradiction, thresholds.entailment)
+        ):
+            raise ModelError(f"{path}: thresholds must lie in [0, 1] and the rule be one of {', '.join(RULES)}")
+        return thresholds
 
 
 def contradiction_strength(forward: np.ndarray, backward: np.ndarray, rule: str = "max") -> float:

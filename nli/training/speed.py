@@ -155,8 +155,9 @@ def markdown(result: dict) -> str:
 
 
 def bench_train_command(args) -> int:
-    from nli.evaluation.measurement import write_measurement
+    from nli.evaluation.measurement import check_measurement_output, write_measurement
 
+    check_measurement_output(args.output)
     result = measure_training_speed(
         args.recipe, args.base, rows=args.rows, steps=args.steps, rounds=args.rounds, data_dir=args.data_dir
     )

@@ -59,3 +59,12 @@ def test_measure_backends_times_each_batch_size_in_a_process_without_torch():
     assert all(len(values) == 2 and all(v > 0 for v in values) for values in result["figures"].values())
     assert len(result["labels"]) == 256 and set(result["labels"]) <= {0, 1, 2}
     assert result["torch_loaded"] is False
+
+
+def test_long_text_is_measured_in_a_fresh_process(tmp_path):
+    from nli.evaluation.bench import long_text, long_text_file
+
+    path = long_text_file(0.3, tmp_path)
+    assert 290_000 <= path.stat().st_size <= 310_000
+    (row,) = long_text([0.05], tmp_path)
+    assert row["sentences"] > 100 and row["seconds"] > 0 and row["peak_rss_mb"] >= row["rss_before_mb"] > 0

@@ -32,7 +32,7 @@ def test_jsonl_records_and_bad_lines_name_the_line(tmp_path):
         read_articles([path])
     message = str(err.value)
     assert f"{path}:2: not valid JSON" in message
-    assert f"{path}:3: missing or empty 'text'" in message
+    assert f"{path}:3: missing 'text'" in message
 
 
 def test_json_list(tmp_path):

@@ -29,12 +29,14 @@ def test_hostile_article_text_is_escaped(tmp_path):
     hostile = (
         '<script>alert("pwned")</script> The bridge <img src=x onerror=alert(1)> was closed on Monday after the storm.'
     )
-    (tmp_path / "a.txt").write_text(hostile + "\n\nThe river rose by three metres overnight, officials said.\n")
-    (tmp_path / "b.txt").write_text(
+    articles = tmp_path / "set"
+    articles.mkdir()
+    (articles / "a.txt").write_text(hostile + "\n\nThe river rose by three metres overnight, officials said.\n")
+    (articles / "b.txt").write_text(
         "The bridge was open on Monday after the storm.\n\nThe river rose by ten metres overnight.\n"
     )
     out = tmp_path / "r.html"
-    result = run_cli("score", str(tmp_path), "--html", str(out))
+    result = run_cli("score", str(articles), "--html", str(out))
     assert result.returncode == 0, result.stderr
     html = out.read_text()
     assert "<script>" not in html and "<img" not in html

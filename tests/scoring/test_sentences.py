@@ -29,3 +29,26 @@ def test_dateline_is_removed():
     assert strip_dateline("MOSUL, Iraq (Reuters) -At least five rockets") == "At least five rockets"
     assert strip_dateline("LONDON — The minister said") == "The minister said"
     assert strip_dateline("U.S. officials said so.") == "U.S. officials said so."
+
+
+def test_a_long_paragraph_is_split_in_bounded_pieces_as_if_whole():
+    import pysbd
+
+    from nli.scoring.sentences import CHUNK_CHARS, chunks, split_sentences
+
+    paragraph = (
+        "The U.S. Army said on Monday that Gen. J. Smith met 2.5 million people. Five rockets hit the base! "
+        'Did it? "No," he said. Prices rose 3.5% in Jan. but fell later. '
+    ) * 60
+    pieces = chunks(" ".join(paragraph.split()))
+    assert len(pieces) > 1 and max(map(len, pieces)) <= CHUNK_CHARS
+    assert "".join(pieces) == " ".join(paragraph.split())
+    whole = [s.strip() for s in pysbd.Segmenter(language="en", clean=False).segment(" ".join(paragraph.split()))]
+    assert split_sentences(paragraph) == whole
+
+
+def test_a_paragraph_without_sentence_ends_is_still_cut():
+    from nli.scoring.sentences import CHUNK_CHARS, chunks
+
+    pieces = chunks("word " * 5000)
+    assert max(map(len, pieces)) <= CHUNK_CHARS and "".join(pieces) == "word " * 5000
