@@ -32,7 +32,7 @@ from nli.outputs import (
     write_text_atomic,
 )
 from nli.paths import NEWS_PAIRS
-from nli.scoring.articles import decode_text, load_json
+from nli.scoring.articles import decode_text, jsonl_lines, load_json
 
 TWO_WAY = ("entailment", NOT_ENTAILMENT)
 
@@ -91,11 +91,7 @@ def read_pairs_file(
     if not text.strip():
         raise InputError([f"{path}: empty file; expected labelled pairs with {premise}, {hypothesis}, {label}"])
     if suffix == ".jsonl":
-        # Lines end at "\n" only: U+2028, U+2029 and U+0085 are valid inside JSON strings.
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            record, why, _ = load_json(line)
+        for number, record, why in jsonl_lines(text):
             if why:
                 problems.append(f"{path}:{number}: malformed JSON ({why})")
             elif not isinstance(record, dict):
@@ -320,6 +316,15 @@ def misclassified(pairs: LabelledPairs, probs: np.ndarray) -> list[dict]:
     return errors
 
 
+def _save_figure(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as temporary:
+        fig.savefig(temporary, dpi=120, format="png")
+    plt.close(fig)
+    return path
+
+
 def save_plots(result: dict, probs: np.ndarray, pairs: LabelledPairs, out_dir: Path) -> list[Path]:
     """Confusion matrix and reliability diagram as PNG (matplotlib, no display needed)."""
     import matplotlib
@@ -341,11 +346,7 @@ def save_plots(result: dict, probs: np.ndarray, pairs: LabelledPairs, out_dir: P
         ax.text(j, i, str(value), ha="center", va="center", color="black")
     ax.set_title(f"{result['dataset']}: confusion")
     fig.tight_layout()
-    path = out_dir / f"{result['dataset']}-confusion.png"
-    with atomic_path(path) as temporary:
-        fig.savefig(temporary, dpi=120, format="png")
-    plt.close(fig)
-    written.append(path)
+    written.append(_save_figure(fig, out_dir / f"{result['dataset']}-confusion.png"))
 
     folded = fold_two_way(probs) if pairs.two_way else probs
     names = TWO_WAY if pairs.two_way else LABELS
@@ -366,11 +367,7 @@ def save_plots(result: dict, probs: np.ndarray, pairs: LabelledPairs, out_dir: P
     ax.set_title(f"{result['dataset']}: reliability (ECE {result['ece']:.3f})")
     ax.legend()
     fig.tight_layout()
-    path = out_dir / f"{result['dataset']}-reliability.png"
-    with atomic_path(path) as temporary:
-        fig.savefig(temporary, dpi=120, format="png")
-    plt.close(fig)
-    written.append(path)
+    written.append(_save_figure(fig, out_dir / f"{result['dataset']}-reliability.png"))
     return written
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,17 @@ def load_json(text: str) -> tuple[object, str | None, int]:
         return None, "nested too deeply to read", 1
 
 
+def jsonl_lines(text: str) -> Iterator[tuple[int, object, str | None]]:
+    """``(line number, value, why it is not JSON or None)`` for each non-blank line.
+
+    Lines end at "\\n" only: U+2028, U+2029 and U+0085 are valid inside JSON strings.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            value, why, _ = load_json(line)
+            yield number, value, why
+
+
 def article_problems(article: Article, where: str) -> list[str]:
     """What is wrong with one article's fields, one line each (an empty list when nothing is)."""
     problems = []
@@ -140,11 +152,7 @@ def _record_id(record: dict, fallback: str, where: str, problems: list[str]) -> 
 def _read_records(path: Path, text: str, problems: list[str]) -> list[Article]:
     records: list[tuple[int, object]] = []
     if path.suffix.lower() == ".jsonl":
-        # Lines end at "\n" only: U+2028, U+2029 and U+0085 are valid inside JSON strings.
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            record, why, _ = load_json(line)
+        for number, record, why in jsonl_lines(text):
             if why:
                 problems.append(f"{path}:{number}: not valid JSON ({why}); expected one object per line")
             else:
