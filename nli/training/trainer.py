@@ -27,7 +27,7 @@ import numpy as np
 
 from nli.data.corpora import CORPORA, default_data_dir, evaluation_keys, pair_key
 from nli.model.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
-from nli.paths import NEWS_PAIRS, RECIPES_DIR
+from nli.paths import NEWS_PAIRS, RECIPES_DIR, cache_root
 
 NOT_ENTAILMENT_ID = len(LABELS)  # a fourth training-only target: "not entailment"
 PRECISIONS = ("auto", "bf16", "fp32")
@@ -73,12 +73,7 @@ class Recipe:
 
 def runs_root() -> Path:
     """Where runs keep checkpoints: ``$NLI_RUNS_DIR`` or ``~/.cache/nli/runs`` (outside the repo)."""
-    return Path(os.environ.get("NLI_RUNS_DIR") or Path.home() / ".cache" / "nli" / "runs")
-
-
-def cache_root() -> Path:
-    """``$NLI_CACHE_DIR`` or ``~/.cache/nli``: unpacked base encoders (outside the repo)."""
-    return Path(os.environ.get("NLI_CACHE_DIR") or Path.home() / ".cache" / "nli")
+    return Path(os.environ.get("NLI_RUNS_DIR") or cache_root() / "runs")
 
 
 def unpack_split_zip(parts: Sequence[Path], out_dir: Path) -> Path:

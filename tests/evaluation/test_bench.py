@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from conftest import MODEL_DIR
 
@@ -68,3 +70,30 @@ def test_long_text_is_measured_in_a_fresh_process(tmp_path):
     assert 290_000 <= path.stat().st_size <= 310_000
     (row,) = long_text([0.05], tmp_path)
     assert row["sentences"] > 100 and row["seconds"] > 0 and row["peak_rss_mb"] >= row["rss_before_mb"] > 0
+
+
+@pytest.mark.slow
+def test_the_bench_runs_end_to_end_from_an_empty_cache(tmp_path):
+    """What `make bench` does on a fresh clone, at CI size: the fp32 graph is exported into an empty cache."""
+    from conftest import run_cli
+
+    out = tmp_path / "BENCH.md"
+    result = run_cli(
+        "bench",
+        "--repeats",
+        "1",
+        "--sizes",
+        "2",
+        "--long-text-mb",
+        "0.05",
+        "--output",
+        str(out),
+        env={"NLI_CACHE_DIR": str(tmp_path / "cache")},
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "cache" / "onnx-fp32" / "minilm-nli-news" / "tokenizer.json").exists()
+    document = json.loads(out.with_suffix(".json").read_text())
+    assert set(document["nli_pairs_per_s"]) == {"torch_fp32", "onnx_fp32", "onnx_int8"}
+    assert document["onnx_ran_without_torch"] and len(document["long_text"]) == 1
+    assert "## Long articles" in out.read_text()
