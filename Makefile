@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher thresholds export eval eval-stance stance-model bench bench-train eval-splitters dist clean
+.PHONY: install demo test lint format train teacher thresholds export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ $(TEACHER_STAMP): $(STAMP)
 # 80k and 160k pairs goes to $(RUNS)/mpnet-teacher-v2/curve.jsonl.
 teacher: $(TEACHER_STAMP)
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/mpnet-teacher-v2.toml --run-dir $(RUNS)/mpnet-teacher-v2
+
+# nli score-sets on FNC-1 training story clusters, local and Ray, 1 and 2 workers; rewrites
+# eval/BENCH_SETS.md (SIZES="100 400 1600" by default: about an hour per size on 2 cores).
+SIZES ?= 100 400 1600
+bench-sets: $(STAMP)
+	$(BIN)/nli bench-sets --sizes $(SIZES) --output eval/BENCH_SETS.md
 
 # Training pairs/s in bf16 autocast against fp32 on real batches; rewrites eval/TRAIN_SPEED.md.
 bench-train: $(TEACHER_STAMP)

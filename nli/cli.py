@@ -217,6 +217,12 @@ def cmd_bench_train(args: argparse.Namespace) -> int:
     return bench_train_command(args)
 
 
+def cmd_bench_sets(args: argparse.Namespace) -> int:
+    from nli.evaluation.bench_sets import bench_sets_command
+
+    return bench_sets_command(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from nli.evaluation.bench import bench_command
 
@@ -433,6 +439,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--only", choices=["long-text"], help="remeasure one part and keep the rest from --output's .json twin"
     )
     bench.set_defaults(func=cmd_bench)
+
+    bench_sets = sub.add_parser("bench-sets", help="measure nli score-sets on FNC-1 training story clusters")
+    bench_sets.add_argument("--sizes", type=positive_int, nargs="+", default=[100, 400, 1600], help="sets per run")
+    bench_sets.add_argument(
+        "--engines", nargs="+", choices=["local", "ray"], default=["local", "ray"], help="engines to measure"
+    )
+    bench_sets.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
+    bench_sets.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    bench_sets.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/BENCH_SETS.md)")
+    bench_sets.set_defaults(func=cmd_bench_sets)
 
     bench_train = sub.add_parser("bench-train", help="measure training pairs/s in bf16 autocast against fp32")
     bench_train.add_argument("--recipe", type=Path, default=RECIPES_DIR / "mpnet-teacher-v2.toml")

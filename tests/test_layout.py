@@ -22,7 +22,7 @@ ALLOWED = {
     "outputs": {"errors"},
     "model": BASE | {"model", "data"},
     "data": BASE | {"data", "model.labels"},
-    "scoring": BASE | {"scoring", "model.backends", "model.labels"},
+    "scoring": BASE | {"scoring", "model.backends", "model.labels", "model.registry"},
     "evaluation": BASE | {"evaluation", "scoring", "model", "data"},
     "training": BASE | {"training", "evaluation", "scoring", "model", "data"},
 }

@@ -1,0 +1,120 @@
+"""``nli bench-sets``: ``nli score-sets`` on real article sets, per engine and number of workers.
+
+The sets come from FNC-1 *training* data: one set per headline, holding the bodies
+related to it (agree, disagree or discuss), as a news-monitoring desk would get a
+story cluster. Each configuration runs ``nli score-sets`` in a fresh process, so the
+figures include model loading, as a user's run does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from nli.data.corpora import default_data_dir
+from nli.evaluation.bench import cpu_description
+from nli.evaluation.fnc import read_fnc
+from nli.paths import PROJECT_ROOT
+
+CONFIGURATIONS = (("local", 1), ("local", 2), ("ray", 1), ("ray", 2))
+
+
+def fnc_sets(data_dir: Path | None = None) -> list[dict]:
+    """Every FNC-1 training headline with two or more related bodies, as a score-sets line, in file order."""
+    root = (data_dir or default_data_dir()) / "fnc-1"
+    pairs = read_fnc(root / "train_stances.csv", root / "train_bodies.csv")
+    related: dict[str, list[str]] = {}
+    for headline, body_id, stance in zip(pairs.headlines, pairs.body_ids, pairs.stances, strict=True):
+        if stance != "unrelated" and body_id not in related.setdefault(headline, []):
+            related[headline].append(body_id)
+    return [
+        {"set": f"fnc-train-{k:04d}", "articles": [{"id": f"body-{b}", "text": pairs.bodies[b]} for b in bodies]}
+        for k, bodies in enumerate(b for b in related.values() if len(b) >= 2)
+    ]
+
+
+def _run(input_path: Path, engine: str, workers: int, work: Path) -> dict:
+    """One score-sets run in a fresh process; peak RSS of the largest process it waited for."""
+    out, summary = work / f"{engine}-{workers}.jsonl", work / f"{engine}-{workers}.summary.json"
+    out.unlink(missing_ok=True)
+    command = [
+        sys.executable, "-m", "nli.cli", "score-sets", str(input_path), "--output", str(out),
+        "--summary", str(summary), "--engine", engine, "--workers", str(workers),
+    ]  # fmt: skip
+    code = (
+        "import json, resource, subprocess, sys\n"
+        f"done = subprocess.run({command!r}, capture_output=True, text=True)\n"
+        "print(json.dumps({'code': done.returncode, 'stderr': done.stderr[-2000:],"
+        " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
+    )
+    wrapper = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    outcome = json.loads(wrapper.stdout.strip().splitlines()[-1])
+    if outcome["code"] not in (0, 4):
+        raise RuntimeError(f"score-sets ({engine}, {workers}) failed:\n{outcome['stderr']}")
+    result = json.loads(summary.read_text())
+    return {
+        "engine": engine,
+        "workers": workers,
+        "sets": result["sets"],
+        "failed": result["failed"],
+        "seconds": result["seconds"],
+        "sets_per_s": result["sets_per_s"],
+        "seconds_to_first_result": result["seconds_to_first_result"],
+        "peak_rss_mb_largest_process": round(outcome["peak_rss_mb"], 1),
+    }
+
+
+def run(sizes: list[int], configurations=CONFIGURATIONS, data_dir: Path | None = None) -> dict:
+    sets = fnc_sets(data_dir)
+    work = Path(tempfile.mkdtemp(prefix="nli-bench-sets-"))
+    rows = []
+    for size in sizes:
+        chosen = sets[:size]
+        input_path = work / f"sets-{size}.jsonl"
+        input_path.write_text("".join(json.dumps(s) + "\n" for s in chosen), encoding="utf-8")
+        for engine, workers in configurations:
+            print(f"  {size} sets, {engine} engine, {workers} worker(s)", file=sys.stderr, flush=True)
+            rows.append({"size": size, **_run(input_path, engine, workers, work)})
+    articles = [len(s["articles"]) for s in sets]
+    return {
+        "machine": {"cores": os.cpu_count(), "cpu": cpu_description(), "date": datetime.date.today().isoformat()},
+        "available_sets": len(sets),
+        "mean_articles_per_set": round(sum(articles) / len(articles), 1),
+        "runs": rows,
+    }
+
+
+def markdown(result: dict) -> str:
+    m = result["machine"]
+    lines = [
+        "# Batch scoring benchmark (`nli score-sets`)",
+        "",
+        f"{m['date']}, {m['cpu']}, {m['cores']} cores. Sets: FNC-1 *training* headlines with two or more "
+        f"related bodies ({result['available_sets']} such sets, {result['mean_articles_per_set']} articles each "
+        "on average), the first N in file order. Each row is one `nli score-sets` run in a fresh process, model "
+        "loading included; regenerate with `make bench-sets`, do not edit.",
+        "",
+        "| sets | engine | workers | seconds | sets/s | first result (s) | failed | peak RSS, largest process (MB) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in result["runs"]:
+        lines.append(
+            f"| {r['size']} | {r['engine']} | {r['workers']} | {r['seconds']} | {r['sets_per_s']} | "
+            f"{r['seconds_to_first_result']} | {r['failed']} | {r['peak_rss_mb_largest_process']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def bench_sets_command(args) -> int:
+    from nli.evaluation.measurement import check_measurement_output, write_measurement
+
+    check_measurement_output(args.output)
+    configurations = [c for c in CONFIGURATIONS if c[0] in args.engines]
+    result = run(args.sizes, configurations, args.data_dir)
+    write_measurement(result, markdown(result), args.output, args.json)
+    return 0
