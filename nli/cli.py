@@ -466,10 +466,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_train.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/TRAIN_SPEED.md)")
     bench_train.set_defaults(func=cmd_bench_train)
 
-    from nli.evaluation.splitters import SPLIT_CASES
+    from nli.evaluation.splitters import SPLIT_CASE_FILES
 
     split_eval = sub.add_parser("split-eval", help="compare sentence splitters on hand-split news paragraphs")
-    split_eval.add_argument("--cases", type=Path, default=SPLIT_CASES, help="JSONL of {id, text, sentences}")
+    split_eval.add_argument(
+        "--cases", type=Path, nargs="+", default=SPLIT_CASE_FILES, help="JSONL files of {id, text, sentences}"
+    )
     split_eval.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     split_eval.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/SPLITTERS.md)")
     split_eval.set_defaults(func=cmd_split_eval)

@@ -8,6 +8,7 @@ MODELS_DIR = PROJECT_ROOT / "models"
 EVAL_DATA_DIR = PROJECT_ROOT / "eval" / "data"
 NEWS_PAIRS = EVAL_DATA_DIR / "news_pairs.jsonl"
 SPLIT_CASES = EVAL_DATA_DIR / "sentence_splits.jsonl"
+GLUED_CASES = EVAL_DATA_DIR / "glued_splits.jsonl"
 EXAMPLE_SET = PROJECT_ROOT / "examples" / "dock-road-fire"
 RECIPES_DIR = Path(__file__).resolve().parent / "training" / "recipes"
 # ../shared/data beside the checkout, unless NLI_DATA_DIR says otherwise (nli.data.corpora).

@@ -21,10 +21,9 @@ from nli.scoring.pairing import (
     propose_pairs,
 )
 from nli.scoring.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
-from nli.scoring.sentences import is_claim, split_article
+from nli.scoring.sentences import is_claim, split_article, split_long_sentence
 from nli.scoring.verdicts import AGREEING, CONTRADICTION, IDENTICAL, Thresholds, combine, probs_dict
 
-LONG_SENTENCE_WORDS = 90
 LONG_ARTICLE_CHARS = 1_000_000
 NLI_BLOCK = 256
 Progress = Callable[[str, int, int], None]
@@ -76,12 +75,16 @@ def score_articles(
                 f"{clean.article.id}: no sentence is a claim (a statement of five words or more); "
                 "nothing of it is compared"
             )
+        fitting: list[str] = []
         for text in claims:
-            if len(text.split()) > LONG_SENTENCE_WORDS:
+            parts, kinds = split_long_sentence(text)
+            fitting += parts
+            if len(parts) > 1:
                 warnings.append(
-                    f"{clean.article.id}: a sentence of {len(text.split())} words is truncated to the model's "
-                    f"128-token limit: {text[:60]}..."
+                    f"{clean.article.id}: a sentence of {len(text.split())} words, over the model's limit, is split "
+                    f"into {len(parts)} parts at {', '.join(sorted(kinds))}: {text[:60]}..."
                 )
+        claims = fitting
         sentences.extend(Sentence(clean.article.id, i, text) for i, text in enumerate(claims))
         a = clean.article
         summaries.append(

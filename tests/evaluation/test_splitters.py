@@ -17,7 +17,15 @@ def test_a_perfect_splitter_is_exact_and_a_lazy_one_loses_recall():
 
 
 def test_the_shipped_splitter_beats_the_punctuation_regex():
-    result = compare_splitters()["splitters"]
-    shipped, regex = result["pysbd (shipped)"], result["punctuation regex"]
+    result = compare_splitters()["case_sets"]["sentence_splits.jsonl"]
+    shipped, regex = result["pysbd + glue repair (shipped)"], result["punctuation regex"]
     assert shipped["boundary_f1"] > regex["boundary_f1"]
     assert shipped["exact"] > regex["exact"]
+
+
+def test_the_glue_repair_finds_the_glued_boundaries_and_costs_nothing_elsewhere():
+    result = compare_splitters()["case_sets"]
+    glued = result["glued_splits.jsonl"]
+    assert glued["pysbd + glue repair (shipped)"]["boundary_recall"] > glued["pysbd alone"]["boundary_recall"] + 0.5
+    plain = result["sentence_splits.jsonl"]
+    assert plain["pysbd + glue repair (shipped)"]["boundary_f1"] >= plain["pysbd alone"]["boundary_f1"]
