@@ -101,6 +101,11 @@ def test_atomic_writes_leave_the_old_file_or_the_new_one(tmp_path):
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.json"]
     write_text_atomic(target, "new")
     assert target.read_text() == "new" and len(list(tmp_path.iterdir())) == 1
+    fresh = tmp_path / "fresh.json"
+    write_text_atomic(fresh, "{}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~mask  # the mode of an ordinary write, not mkstemp's 0600
 
 
 def test_json_never_holds_nan():
