@@ -52,6 +52,7 @@ def _run(input_path: Path, engine: str, workers: int, work: Path) -> dict:
         "print(json.dumps({'code': done.returncode, 'stderr': done.stderr[-2000:],"
         " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
     )
+    load_before = os.getloadavg()[0]
     wrapper = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
     outcome = json.loads(wrapper.stdout.strip().splitlines()[-1])
     if outcome["code"] not in (0, 4):
@@ -66,6 +67,9 @@ def _run(input_path: Path, engine: str, workers: int, work: Path) -> dict:
         "sets_per_s": result["sets_per_s"],
         "seconds_to_first_result": result["seconds_to_first_result"],
         "peak_rss_mb_largest_process": round(outcome["peak_rss_mb"], 1),
+        # The 1-minute load average before and after: on a 2-core machine anything near 2
+        # besides the run itself means the figures were shared with other work.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -99,13 +103,15 @@ def markdown(result: dict) -> str:
         "on average), the first N in file order. Each row is one `nli score-sets` run in a fresh process, model "
         "loading included; regenerate with `make bench-sets`, do not edit.",
         "",
-        "| sets | engine | workers | seconds | sets/s | first result (s) | failed | peak RSS, largest process (MB) |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| sets | engine | workers | seconds | sets/s | first result (s) | failed | peak RSS, largest process (MB) "
+        "| load average before / after |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in result["runs"]:
         lines.append(
             f"| {r['size']} | {r['engine']} | {r['workers']} | {r['seconds']} | {r['sets_per_s']} | "
-            f"{r['seconds_to_first_result']} | {r['failed']} | {r['peak_rss_mb_largest_process']} |"
+            f"{r['seconds_to_first_result']} | {r['failed']} | {r['peak_rss_mb_largest_process']} | "
+            f"{r['load_average'][0]} / {r['load_average'][1]} |"
         )
     return "\n".join(lines) + "\n"
 
