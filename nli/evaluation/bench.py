@@ -283,7 +283,10 @@ def long_text(sizes: Sequence[float] = LONG_TEXT_MB, work_dir: Path | None = Non
     results = []
     for megabytes in sizes:
         print(f"  reading and splitting a {megabytes:g} MB article", file=sys.stderr)
-        results.append(_child("measure_long_text", str(long_text_file(megabytes, work))))
+        path, load_before = long_text_file(megabytes, work), os.getloadavg()[0]
+        row = _child("measure_long_text", str(path))
+        # Near 2 besides the run itself (2 cores): the machine was shared, compare rows, not runs.
+        results.append({**row, "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]})
     return results
 
 
@@ -443,13 +446,15 @@ def markdown(result: dict) -> str:
         lines += [
             "## Long articles: reading, cleaning and splitting",
             "",
-            "| article | seconds | seconds per MB | peak RSS (MB) | RSS before reading (MB) | sentences |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| article | seconds | seconds per MB | peak RSS (MB) | RSS before reading (MB) | sentences "
+            "| load average before / after |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for row in result["long_text"]:
             lines.append(
                 f"| {row['megabytes']} MB | {row['seconds']} | {row['seconds'] / row['megabytes']:.2f} | "
-                f"{row['peak_rss_mb']} | {row['rss_before_mb']} | {row['sentences']} |"
+                f"{row['peak_rss_mb']} | {row['rss_before_mb']} | {row['sentences']} | "
+                f"{' / '.join(map(str, row.get('load_average', ['-', '-'])))} |"
             )
         lines += [
             "",
