@@ -150,7 +150,7 @@ def cmd_stance(args: argparse.Namespace) -> int:
     if not args.claim.strip():
         raise InputError(["--claim is empty: give the claim (a headline or a sentence) to take a stance on"])
     read = read_articles(args.paths)
-    cleaned = clean_articles(read.articles)
+    cleaned, left_out = clean_articles(read.articles)
     aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
     results = stance_of_articles(
         args.claim,
@@ -161,8 +161,11 @@ def cmd_stance(args: argparse.Namespace) -> int:
         aggregator,
     )
     if args.json:
-        _write_json({"claim": args.claim, "articles": [r.to_dict() for r in results], "warnings": read.warnings}, None)
+        warnings = read.warnings + left_out
+        _write_json({"claim": args.claim, "articles": [r.to_dict() for r in results], "warnings": warnings}, None)
         return 0
+    for warning in read.warnings + left_out:
+        print(f"nli: warning: {warning}", file=sys.stderr)
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

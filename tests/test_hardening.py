@@ -251,11 +251,27 @@ def test_a_set_without_claims_says_so(onnx_model, encoder):
     assert len([w for w in report.warnings if "no sentence is a claim" in w]) == 2
 
 
-def test_stance_refuses_an_article_that_is_only_boilerplate(tmp_path):
+@needs_model
+def test_an_article_that_is_only_boilerplate_is_left_out_with_a_warning_not_labelled(tmp_path):
     folder = two_sides(tmp_path / "set")
     (folder / "promo.txt").write_text("Follow us on Facebook\nhttps://example.org/x\n")
+    stance = run_cli("stance", "--claim", "The fire was arson.", str(folder), "--json")
+    assert stance.returncode == 0, stance.stderr
+    document = json.loads(stance.stdout)
+    assert [a["article"] for a in document["articles"]] == ["accident-0", "arson-0"]
+    assert any("promo.txt: nothing left after removing boilerplate; left out" in w for w in document["warnings"])
+    score = run_cli("score", str(folder), "--json")
+    assert score.returncode == 0, score.stderr
+    report = json.loads(score.stdout)
+    assert [a["id"] for a in report["articles"]] == ["accident-0", "arson-0"] and report["contradictions"]
+    assert any("promo.txt" in w for w in report["warnings"])
+
+
+def test_a_set_left_with_one_usable_article_is_refused_naming_the_empty_ones(tmp_path):
+    folder = two_sides(tmp_path / "set")
+    (folder / "accident-0.txt").write_text("Follow us on Facebook\nhttps://example.org/x\n")
     assert_refused(
-        run_cli("stance", "--claim", "The fire was arson.", str(folder)), 2, "promo.txt: nothing left after removing"
+        run_cli("score", str(folder)), 2, "accident-0.txt: nothing left after removing", "1 usable article(s) left"
     )
 
 

@@ -263,7 +263,7 @@ def measure_long_text(path: str) -> dict:
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
-    cleaned = clean_articles(read_articles([path]).articles)
+    cleaned, _ = clean_articles(read_articles([path]).articles)
     sentences = [s for c in cleaned for s in split_article(c.body)]
     claims = sum(map(is_claim, sentences))
     return {

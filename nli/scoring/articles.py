@@ -395,12 +395,18 @@ def clean_article(article: Article) -> CleanArticle:
     return CleanArticle(cleaned_article, body, dropped)
 
 
-def clean_articles(articles: list[Article]) -> list[CleanArticle]:
-    """Clean every article; raise :class:`InputError` naming each one that is only boilerplate."""
+def clean_articles(articles: list[Article], needed: int = 1) -> tuple[list[CleanArticle], list[str]]:
+    """Clean every article; one that is only boilerplate (a page of script, a promo) is left out.
+
+    Returns the usable articles and a warning for each one left out. Raises
+    :class:`InputError`, naming every one left out, when fewer than ``needed`` remain.
+    """
     cleaned = [clean_article(a) for a in articles]
     empty = [
         f"{c.article.origin or c.article.id}: nothing left after removing boilerplate" for c in cleaned if not c.body
     ]
-    if empty:
-        raise InputError(empty)
-    return cleaned
+    usable = [c for c in cleaned if c.body]
+    if len(usable) < needed:
+        enough = "an article" if needed == 1 else f"{needed} articles"
+        raise InputError(empty + [f"{len(usable)} usable article(s) left; {enough} needed"])
+    return usable, [f"{line}; left out" for line in empty]

@@ -51,14 +51,16 @@ def score_articles(
     started = time.perf_counter()
     read = as_articles(articles)
     warnings = list(read.warnings)
-    cleaned = clean_articles(read.articles)
-    if len(cleaned) < 2 and not allow_single:
+    if len(read.articles) < 2 and not allow_single:
+        only = read.articles[0]
         raise InputError(
             [
-                f"{cleaned[0].article.origin or cleaned[0].article.id}: only one article, nothing to compare it with "
+                f"{only.origin or only.id}: only one article, nothing to compare it with "
                 "(pass --allow-single to score it anyway)"
             ]
         )
+    cleaned, left_out = clean_articles(read.articles, needed=1 if allow_single else 2)
+    warnings += left_out
 
     sentences: list[Sentence] = []
     summaries: list[ArticleSummary] = []
