@@ -122,3 +122,19 @@ def test_report_in_a_real_browser(example_report):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@needs_model
+def test_copies_of_a_wire_story_are_named_beside_each_side(tmp_path):
+    articles = tmp_path / "set"
+    articles.mkdir()
+    for i in range(2):
+        (articles / f"yes-{i}.txt").write_text("Police said the <b>fire</b> on Dock Road was started deliberately.\n")
+        (articles / f"no-{i}.txt").write_text(
+            "Police said the <b>fire</b> on Dock Road was not started deliberately.\n"
+        )
+    out = tmp_path / "r.html"
+    result = run_cli("score", str(articles), "--html", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert "(also no-1)" in html and "(also yes-1)" in html and "<b>fire</b>" not in html
