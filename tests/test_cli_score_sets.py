@@ -140,8 +140,16 @@ def test_an_empty_input_is_one_clear_line(tmp_path, content, phrase):
     assert result.returncode == 2 and phrase in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_missing_model_is_exit_3_before_any_set(tmp_path):
-    result = run_cli(
-        "score-sets", str(write_sets(tmp_path / "in.jsonl")), "--output", str(tmp_path / "o.jsonl"), "--model", "nope"
-    )
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_missing_or_broken_model_is_exit_3_before_any_set(tmp_path, workers):
+    sets = str(write_sets(tmp_path / "in.jsonl"))
+    result = run_cli("score-sets", sets, "--output", str(tmp_path / "o.jsonl"), "--model", "nope", "--workers", workers)
     assert result.returncode == 3 and "not found; tried" in result.stderr
+    broken = tmp_path / "broken"
+    shutil.copytree(MODEL_DIR, broken, ignore=shutil.ignore_patterns("*.safetensors", "training"))
+    (broken / "thresholds.json").write_text("{}")
+    result = run_cli(
+        "score-sets", sets, "--output", str(tmp_path / "b.jsonl"), "--model", str(broken), "--workers", workers
+    )
+    assert result.returncode == 3 and "thresholds.json: not a thresholds file" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 from nli.errors import InputError
 from nli.outputs import check_outputs, json_text, output_file_problems, write_text_atomic
 from nli.scoring.engines import run_local, run_ray
-from nli.scoring.sets import ResultWriter, ScoreOptions, completed_sets, iter_sets, skip_done
+from nli.scoring.sets import ResultWriter, ScoreOptions, SetScorer, completed_sets, iter_sets, skip_done
 
 # Exit status when the run finished but some sets could not be scored (their lines hold "error").
 EXIT_SOME_FAILED = 4
@@ -63,9 +63,10 @@ def score_sets_command(args) -> int:
         within_article=args.within_article,
         allow_single=args.allow_single,
     )
-    from nli.model.registry import resolve_model_dir
-
-    resolve_model_dir(args.model)  # a missing model is exit 3 before any worker starts
+    if args.engine == "ray" or args.workers > 1:
+        # Load the models here once, so a missing or broken one is exit 3 with its file named,
+        # not a worker or an actor dying with a traceback.
+        SetScorer(options)
 
     started = time.perf_counter()
     done = completed_sets(args.output) if args.resume else []
