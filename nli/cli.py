@@ -60,12 +60,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         + output_file_problems(args.html, "--html", args.paths)
     )
     nli = load_nli(args.model, args.backend)
-    shipped = Thresholds.for_model(nli.model_dir)
-    thresholds = Thresholds(
-        contradiction=shipped.contradiction if args.threshold is None else args.threshold,
-        entailment=shipped.entailment if args.entailment_threshold is None else args.entailment_threshold,
-        rule=shipped.rule if args.rule is None else args.rule,
-    )
+    thresholds = Thresholds.for_model(nli.model_dir).overridden(args.threshold, args.entailment_threshold, args.rule)
     report = score_articles(
         args.paths,
         nli=nli,

@@ -36,23 +36,21 @@ def cosine(text: str) -> float:
     return value
 
 
-def positive_int(text: str) -> int:
-    """A whole number of at least 1."""
+def _whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; expected 1 or more")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; expected {minimum} or more")
     return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number of at least 1."""
+    return _whole_number(text, 1)
 
 
 def non_negative_int(text: str) -> int:
     """A whole number of at least 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; expected 0 or more")
-    return value
+    return _whole_number(text, 0)

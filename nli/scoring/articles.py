@@ -173,21 +173,26 @@ def _read_records(path: Path, text: str, problems: list[str]) -> list[Article]:
     articles = []
     for number, record in records:
         where = f"{path}:{number}" if path.suffix.lower() == ".jsonl" else f"{path} (record {number})"
-        if not isinstance(record, dict):
-            problems.append(f"{where}: expected an object with 'id' and 'text', not {type(record).__name__}")
-            continue
-        found: list[str] = []
-        article = Article(
-            id=_record_id(record, f"{path.stem}-{number}", where, found),
-            text=record.get("text"),  # type: ignore[arg-type]
-            **{name: record.get(name) for name in OPTIONAL_FIELDS},
-            origin=where,
-        )
-        found += article_problems(article, where) if not found else []
+        article, found = article_from_record(record, f"{path.stem}-{number}", where)
         problems.extend(found)
-        if not found:
+        if article:
             articles.append(article)
     return articles
+
+
+def article_from_record(record: object, fallback_id: str, where: str) -> tuple[Article | None, list[str]]:
+    """An article from a JSON record ``{id?, text, title?, ...}``, or None and what is wrong with it."""
+    if not isinstance(record, dict):
+        return None, [f"{where}: expected an object with 'id' and 'text', not {type(record).__name__}"]
+    found: list[str] = []
+    article = Article(
+        id=_record_id(record, fallback_id, where, found),
+        text=record.get("text"),  # type: ignore[arg-type]
+        **{name: record.get(name) for name in OPTIONAL_FIELDS},
+        origin=where,
+    )
+    found += article_problems(article, where) if not found else []
+    return (None if found else article), found
 
 
 def _listed(path: Path, warnings: list[str]) -> list[Path]:

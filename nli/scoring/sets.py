@@ -20,7 +20,7 @@ from pathlib import Path
 
 from nli.errors import InputError
 from nli.outputs import json_text
-from nli.scoring.articles import OPTIONAL_FIELDS, Article, article_problems, jsonl_lines
+from nli.scoring.articles import Article, article_from_record, jsonl_lines
 
 
 @dataclass
@@ -110,20 +110,9 @@ def _articles(item: SetInput) -> list[Article]:
     problems = []
     articles = []
     for i, record in enumerate(item.records or [], start=1):
-        where = f"{item.where} (article {i})"
-        if not isinstance(record, dict):
-            problems.append(f"{where}: expected an object with 'id' and 'text'")
-            continue
-        given_id = record.get("id", str(i))
-        article = Article(
-            id=str(given_id) if isinstance(given_id, str | int) and not isinstance(given_id, bool) else given_id,
-            text=record.get("text"),  # type: ignore[arg-type]
-            **{name: record.get(name) for name in OPTIONAL_FIELDS},
-            origin=where,
-        )
-        found = article_problems(article, where)
+        article, found = article_from_record(record, str(i), f"{item.where} (article {i})")
         problems += found
-        if not found:
+        if article:
             articles.append(article)
     if problems:
         raise InputError(problems)
@@ -140,11 +129,8 @@ class SetScorer:
         self.options = options
         self.nli = load_nli(options.model, options.backend, threads=options.threads)
         self.encoder = load_encoder(options.backend, threads=options.threads)
-        shipped = Thresholds.for_model(self.nli.model_dir)
-        self.thresholds = Thresholds(
-            contradiction=shipped.contradiction if options.threshold is None else options.threshold,
-            entailment=shipped.entailment if options.entailment_threshold is None else options.entailment_threshold,
-            rule=shipped.rule if options.rule is None else options.rule,
+        self.thresholds = Thresholds.for_model(self.nli.model_dir).overridden(
+            options.threshold, options.entailment_threshold, options.rule
         )
 
     def __call__(self, item: SetInput) -> dict:

@@ -42,6 +42,16 @@ class Thresholds:
     def to_dict(self) -> dict:
         return {"contradiction": self.contradiction, "entailment": self.entailment, "rule": self.rule}
 
+    def overridden(
+        self, contradiction: float | None = None, entailment: float | None = None, rule: str | None = None
+    ) -> Thresholds:
+        """These thresholds with the values a user gave (None keeps the model's own)."""
+        return Thresholds(
+            self.contradiction if contradiction is None else contradiction,
+            self.entailment if entailment is None else entailment,
+            self.rule if rule is None else rule,
+        )
+
     @classmethod
     def for_model(cls, model_dir: Path | None) -> Thresholds:
         path = Path(model_dir) / THRESHOLDS_FILE if model_dir else None
