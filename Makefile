@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher thresholds export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
+.PHONY: install demo test lint format train teacher thresholds combiner eval-sets export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,17 @@ bench-train: $(TEACHER_STAMP)
 # Verdict thresholds chosen on training-side data (LingNLI val); writes $(MODEL)/thresholds.json.
 thresholds: $(STAMP)
 	$(BIN)/nli tune-thresholds --model $(MODEL)
+
+# The contradiction combiner (model + slot comparison), fit on natural training-side pairs
+# (LingNLI val and the first-stage held-out slice); writes $(MODEL)/combiner.json.
+combiner: $(STAMP)
+	$(BIN)/nli fit-combiner --model $(MODEL)
+
+# Which articles of FNC-1 *training* article sets disagree: AUC of the agreement matrix,
+# model alone against slot comparison; rewrites eval/ARTICLE_SETS.md (LIMIT=N sets; all
+# 260 take about an hour on 2 cores).
+eval-sets: $(STAMP)
+	$(BIN)/nli eval-sets --output eval/ARTICLE_SETS.md $(if $(LIMIT),--limit $(LIMIT),)
 
 # Rebuilds the ONNX files (fp32, optimized, int8) from the shipped fp16 weights, with parity checks.
 export: $(STAMP)

@@ -71,6 +71,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         top_k=args.top_k,
         within_article=args.within_article,
         allow_single=args.allow_single,
+        compare_slots=not args.model_only,
         progress=_stderr_progress(),
     )
     if args.html:
@@ -209,6 +210,18 @@ def cmd_tune_thresholds(args: argparse.Namespace) -> int:
     return tune_command(args)
 
 
+def cmd_fit_combiner(args: argparse.Namespace) -> int:
+    from nli.training.combiner import fit_combiner_command
+
+    return fit_combiner_command(args)
+
+
+def cmd_eval_sets(args: argparse.Namespace) -> int:
+    from nli.evaluation.article_sets import eval_sets_command
+
+    return eval_sets_command(args)
+
+
 def cmd_bench_train(args: argparse.Namespace) -> int:
     from nli.training.speed import bench_train_command
 
@@ -315,6 +328,11 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--within-article", action="store_true", help="also pair sentences of one article")
     parser.add_argument("--allow-single", action="store_true", help="accept a single article")
+    parser.add_argument(
+        "--model-only",
+        action="store_true",
+        help="decide contradictions by the NLI model alone, without comparing numbers, dates, names and polarity",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -421,6 +439,33 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
     tune.add_argument("--limit", type=int, help="a reproducible sample of N pairs")
     tune.set_defaults(func=cmd_tune_thresholds)
+
+    eval_sets = sub.add_parser(
+        "eval-sets", help="measure on FNC-1 training article sets whether the tool finds which articles disagree"
+    )
+    eval_sets.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
+    eval_sets.add_argument("--model", help="model directory or name under models/")
+    eval_sets.add_argument("--limit", type=positive_int, help="only the first N sets")
+    eval_sets.add_argument("--seed", type=int, default=0, help="the draw of bodies per set (0)")
+    eval_sets.add_argument(
+        "--configurations",
+        nargs="+",
+        choices=["model", "slots"],
+        help="model: the NLI model alone; slots: with slot comparison and the combiner (default: both)",
+    )
+    eval_sets.add_argument("--output", type=Path, help="write Markdown here and its JSON twin beside it")
+    eval_sets.add_argument("--json", action="store_true", help="print the JSON result on stdout")
+    eval_sets.set_defaults(func=cmd_eval_sets)
+
+    fit_comb = sub.add_parser(
+        "fit-combiner", help="fit the contradiction combiner (model + slot comparison) on natural training-side pairs"
+    )
+    fit_comb.add_argument("--model", help="model directory or name under models/")
+    fit_comb.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
+    fit_comb.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
+    fit_comb.add_argument("--limit", type=positive_int, default=3000, help="pairs sampled from LingNLI val (3000)")
+    fit_comb.add_argument("--seed", type=int, default=0)
+    fit_comb.set_defaults(func=cmd_fit_combiner)
 
     bench = sub.add_parser("bench", help="measure torch vs ONNX speed and nli score wall time")
     bench.add_argument("--json", action="store_true", help="print one JSON object on stdout")

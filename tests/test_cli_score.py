@@ -36,7 +36,7 @@ def report():
 
 @needs_model
 def test_json_document_has_the_documented_fields(report):
-    assert report["schema_version"] == "1.0"
+    assert report["schema_version"] == "1.1"
     assert [a["id"] for a in report["articles"]] == [
         "bay-tv",
         "coastal-wire",
@@ -47,7 +47,13 @@ def test_json_document_has_the_documented_fields(report):
     for key in ("articles", "contradictions", "claims", "agreement", "pairs", "stats"):
         assert key in report
     first = report["contradictions"][0]
-    assert set(first) >= {"score", "a", "b", "probs", "similarity"}
+    assert set(first) >= {"score", "a", "b", "probs", "similarity", "type", "conflicts", "compatible"}
+    for pair in report["pairs"]:
+        assert (pair["type"] is None) == (pair["verdict"] != "contradiction")
+        for conflict in pair["conflicts"]:
+            for side in ("a", "b"):
+                span = conflict[side]
+                assert pair[side]["text"][span["start"] : span["end"]] == span["text"]
     assert set(first["probs"]) == {"a_to_b", "b_to_a"}
     scores = [c["score"] for c in report["contradictions"]]
     assert scores == sorted(scores, reverse=True)
@@ -75,6 +81,24 @@ CAUSE_WEAKNESS = (
 def test_planted_contradictions_come_first(report, name):
     top = report["contradictions"][: len(PLANTED)]
     assert any(matches(pair, PLANTED[name]) for pair in top), f"planted {name} contradiction not in the top {len(top)}"
+
+
+@needs_model
+@pytest.mark.parametrize(("name", "kind"), [("number", "number"), ("attribution", "attribution")])
+def test_planted_contradictions_carry_their_type(report, name, kind):
+    (pair,) = [p for p in report["contradictions"] if matches(p, PLANTED[name])][:1]
+    assert pair["type"] == kind
+    assert pair["conflicts"], "the conflicting spans are given"
+
+
+@needs_model
+def test_model_only_skips_the_slot_comparison():
+    result = run_cli("score", str(EXAMPLES), "--json", "--model-only")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["thresholds"]["combiner"] is None
+    assert all(p["conflicts"] == [] and p["compatible"] == [] for p in document["pairs"])
+    assert all(p["type"] == "other" for p in document["contradictions"])
 
 
 @needs_model

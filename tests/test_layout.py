@@ -111,6 +111,7 @@ def test_the_model_directory_keeps_what_a_user_needs_at_the_top_and_its_training
     model = ROOT / "models" / "minilm-nli-news"
     assert {p.name for p in model.iterdir()} == {
         "MODEL_CARD.md",
+        "combiner.json",
         "config.json",
         "model.safetensors",
         "onnx",

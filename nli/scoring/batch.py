@@ -62,6 +62,7 @@ def score_sets_command(args) -> int:
         top=args.top,
         within_article=args.within_article,
         allow_single=args.allow_single,
+        compare_slots=not args.model_only,
     )
     if args.engine == "ray" or args.workers > 1:
         # Load the models here once, so a missing or broken one is exit 3 with its file named,

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from nli.scoring.report import Report
+from nli.scoring.slots import Span, segments
 from nli.scoring.verdicts import AGREEING, CONTRADICTION
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,6 +45,15 @@ def diff_marks(a: str, b: str) -> tuple[Markup, Markup]:
             if j2 > j1:
                 out_b.append(Markup("<mark>") + chunk_b + Markup("</mark>"))
     return Markup(" ").join(out_a), Markup(" ").join(out_b)
+
+
+def span_marks(text: str, spans: list[dict]) -> Markup:
+    """The sentence, escaped, with the conflicting slot spans wrapped in <mark class="slot">."""
+    pieces = segments(text, [Span(s["start"], s["end"], s["text"]) for s in spans])
+    return Markup("").join(
+        Markup('<mark class="slot">') + escape(piece) + Markup("</mark>") if marked else escape(piece)
+        for piece, marked in pieces
+    )
 
 
 def heatmap_svg(articles: list[str], scores: list[list[float | None]], cell: int = 46) -> Markup:
@@ -129,7 +139,12 @@ def render_score_html(report: Report, top: int = 20) -> str:
                 status[key] = kind
     contradictions = []
     for rank, pair in enumerate(document["contradictions"][:top], start=1):
-        marked_a, marked_b = diff_marks(pair["a"]["text"], pair["b"]["text"])
+        # The conflicting slots when the comparison found them; else the words that differ.
+        if pair["conflicts"]:
+            marked_a = span_marks(pair["a"]["text"], [c["a"] for c in pair["conflicts"]])
+            marked_b = span_marks(pair["b"]["text"], [c["b"] for c in pair["conflicts"]])
+        else:
+            marked_a, marked_b = diff_marks(pair["a"]["text"], pair["b"]["text"])
         contradictions.append({**pair, "rank": rank, "marked_a": marked_a, "marked_b": marked_b})
     articles = [{**a, "lines": marked_article(a, status)} for a in document["articles"]]
     return (

@@ -12,6 +12,7 @@ from nli.errors import InputError
 from nli.model.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli, predict_in_blocks
 from nli.scoring.articles import Article, as_articles, clean_articles
 from nli.scoring.claims import group_claims
+from nli.scoring.combiner import Combiner, pair_features
 from nli.scoring.pairing import (
     DEFAULT_MIN_SIMILARITY,
     DEFAULT_TOP_K,
@@ -22,9 +23,21 @@ from nli.scoring.pairing import (
 )
 from nli.scoring.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
 from nli.scoring.sentences import is_claim, split_article, split_long_sentence
-from nli.scoring.verdicts import AGREEING, CONTRADICTION, IDENTICAL, Thresholds, combine, probs_dict
+from nli.scoring.slots import compare_pairs
+from nli.scoring.verdicts import (
+    AGREEING,
+    CONTRADICTION,
+    IDENTICAL,
+    Thresholds,
+    combine,
+    contradiction_strength,
+    probs_dict,
+)
 
 LONG_ARTICLE_CHARS = 1_000_000
+# Two sentences that share no name, number or content word and are less similar
+# than this are about different events: never a contradiction, whatever the model says.
+GATE_SIMILARITY = 0.6
 NLI_BLOCK = 256
 Progress = Callable[[str, int, int], None]
 
@@ -40,12 +53,18 @@ def score_articles(
     top_k: int = DEFAULT_TOP_K,
     within_article: bool = False,
     allow_single: bool = False,
+    compare_slots: bool = True,
     progress: Progress | None = None,
 ) -> Report:
     """Find shared claims, agreements and contradictions across a set of articles.
 
     ``articles`` are :class:`Article` objects or paths (files or directories) that
     :func:`nli.scoring.articles.read_articles` accepts, one or any iterable of them.
+    With ``compare_slots``, each labelled pair's slots (numbers, dates, places,
+    actors, polarity) are compared too: pairs that share no event are never
+    contradictions, every contradiction gets a type and its conflicting spans, and
+    when the model has a ``combiner.json`` the model's probabilities and the
+    comparison decide contradictions together. Without it the model alone decides.
     Raises :class:`InputError` for unusable input, naming every problem.
     """
     started = time.perf_counter()
@@ -95,6 +114,7 @@ def score_articles(
 
     nli = nli or load_nli(model, backend)
     thresholds = thresholds or Thresholds.for_model(nli.model_dir)
+    combiner = Combiner.load(nli.model_dir) if compare_slots else None
     encoder = encoder or load_encoder(backend)
     if progress:
         progress("embed", 0, len(sentences))
@@ -131,21 +151,46 @@ def score_articles(
         (lambda done, total: progress("nli", done, total)) if progress else None,
     )
 
+    comparisons = [None] * len(texts)
+    if compare_slots:
+        if progress:
+            progress("slots", 0, len(texts))
+        comparisons = compare_pairs(texts)
+        if progress:
+            progress("slots", len(texts), len(texts))
+
     refs = [SentenceRef(s.article, s.index, s.text) for s in sentences]
     labelled: list[LabelledPair] = []
     verdicts: dict[tuple[int, int], tuple[str, dict]] = {}
     forward_of = {(c.a, c.b): probs[k] for k, c in enumerate(to_label)}
     backward_of = {(c.a, c.b): probs[k + len(to_label)] for k, c in enumerate(to_label)}
+    comparison_of = {(c.a, c.b): comparisons[k] for k, c in enumerate(to_label)}
     for k, c in enumerate(candidates + copy_pairs):
         key = (c.a, c.b)
+        comparison, model_strength = None, None
         if c.near_identical:
             verdict, score, pair_probs = IDENTICAL, 1.0, {}
         else:
-            verdict, score = combine(forward_of[key], backward_of[key], thresholds)
-            pair_probs = {"a_to_b": probs_dict(forward_of[key]), "b_to_a": probs_dict(backward_of[key])}
+            forward, backward, comparison = forward_of[key], backward_of[key], comparison_of[key]
+            model_strength = contradiction_strength(forward, backward, thresholds.rule)
+            combined = (
+                (
+                    float(combiner.probability(pair_features(forward, backward, c.similarity, comparison))[0]),
+                    combiner.threshold,
+                )
+                if combiner
+                else None
+            )
+            gated = comparison is not None and not comparison.shares_event and c.similarity < GATE_SIMILARITY
+            verdict, score = combine(forward, backward, thresholds, combined, gated)
+            pair_probs = {"a_to_b": probs_dict(forward), "b_to_a": probs_dict(backward)}
         side_a, side_b = (members[c.a], members[c.b]) if k < len(candidates) else ([c.a], [c.b])
         copies = {"a": [refs[i] for i in side_a if i != c.a], "b": [refs[i] for i in side_b if i != c.b]}
-        labelled.append(LabelledPair(refs[c.a], refs[c.b], c.similarity, verdict, score, pair_probs, copies))
+        labelled.append(
+            LabelledPair(
+                refs[c.a], refs[c.b], c.similarity, verdict, score, pair_probs, copies, comparison, model_strength
+            )
+        )
         for x in side_a:
             for y in side_b:
                 if x != y:
@@ -178,7 +223,13 @@ def score_articles(
     return Report(
         model=display_path(nli.model_dir),
         backend=nli.name,
-        thresholds={**thresholds.to_dict(), "min_similarity": min_similarity, "top_k": top_k},
+        thresholds={
+            **thresholds.to_dict(),
+            "min_similarity": min_similarity,
+            "top_k": top_k,
+            "gate_similarity": GATE_SIMILARITY if compare_slots else None,
+            "combiner": combiner.to_dict() if combiner else None,
+        },
         articles=summaries,
         contradictions=contradictions,
         pairs=labelled,

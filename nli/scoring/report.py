@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from nli.scoring.articles import DroppedLine
+from nli.scoring.slots import SlotComparison, segments
+from nli.scoring.verdicts import CONTRADICTION
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass
@@ -34,6 +36,17 @@ class LabelledPair:
     # Copies of each side in other articles (the same sentence, or a cosine of 0.97 or
     # more): the verdict holds for them too, without NLI calls of their own.
     copies: dict[str, list[SentenceRef]] = field(default_factory=lambda: {"a": [], "b": []})
+    # The slot comparison of the two sentences (None for copies, which are not compared)
+    # and the model's own contradiction strength, before the combiner.
+    slots: SlotComparison | None = None
+    model_contradiction: float | None = None
+
+    @property
+    def type(self) -> str | None:
+        """What a contradiction turns on (a type of :data:`nli.scoring.slots.CONFLICT_TYPES`); None otherwise."""
+        if self.verdict != CONTRADICTION:
+            return None
+        return self.slots.type if self.slots else "other"
 
     def articles(self, side: str) -> set[str]:
         """The articles that hold side ``a`` or ``b`` of the pair, copies included."""
@@ -49,6 +62,10 @@ class LabelledPair:
             "b": self.b.to_dict(),
             "probs": self.probs,
             "copies": {side: [ref.to_dict() for ref in refs] for side, refs in self.copies.items()},
+            "type": self.type,
+            "model_contradiction": None if self.model_contradiction is None else round(self.model_contradiction, 4),
+            "conflicts": [c.to_dict() for c in self.slots.conflicts] if self.slots else [],
+            "compatible": list(self.slots.compatible) if self.slots else [],
         }
 
 
@@ -153,7 +170,7 @@ class Stats:
 class Report:
     model: str
     backend: str
-    thresholds: dict[str, float]
+    thresholds: dict
     articles: list[ArticleSummary]
     contradictions: list[LabelledPair]
     pairs: list[LabelledPair]
@@ -195,6 +212,18 @@ def _also(pair: LabelledPair, side: str) -> str:
     return f" [dim](also {escape(', '.join(others))})[/]" if others else ""
 
 
+def _marked(pair: LabelledPair, side: str) -> str:
+    """One side's text, escaped for rich, with the conflicting spans underlined."""
+    from rich.markup import escape
+
+    ref = pair.a if side == "a" else pair.b
+    spans = [getattr(c, side) for c in pair.slots.conflicts] if pair.slots else []
+    return "".join(
+        f"[bold underline]{escape(piece)}[/]" if marked else escape(piece)
+        for piece, marked in segments(ref.text, spans)
+    )
+
+
 def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, console=None) -> None:
     """A readable report: contradictions, claims by article, agreement matrix."""
     from rich.console import Console
@@ -215,14 +244,16 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
     table = Table(title=f"Top {min(top, len(report.contradictions))} contradictions", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("score", justify="right")
+    table.add_column("type")
     table.add_column("A")
     table.add_column("B")
     for rank, pair in enumerate(report.contradictions[:top], start=1):
         table.add_row(
             str(rank),
             f"{pair.score:.2f}",
-            f"[bold]{escape(pair.a.article)}[/]{_also(pair, 'a')}: {escape(pair.a.text)}",
-            f"[bold]{escape(pair.b.article)}[/]{_also(pair, 'b')}: {escape(pair.b.text)}",
+            pair.type or "",
+            f"[bold]{escape(pair.a.article)}[/]{_also(pair, 'a')}: {_marked(pair, 'a')}",
+            f"[bold]{escape(pair.b.article)}[/]{_also(pair, 'b')}: {_marked(pair, 'b')}",
         )
     console.print(table if report.contradictions else "[green]No contradictions found.[/]")
 

@@ -49,6 +49,7 @@ class ScoreOptions:
     top: int = 0
     within_article: bool = False
     allow_single: bool = False
+    compare_slots: bool = True
     threads: int | None = None
 
     def to_dict(self) -> dict:
@@ -148,6 +149,7 @@ class SetScorer:
                 top_k=self.options.top_k,
                 within_article=self.options.within_article,
                 allow_single=self.options.allow_single,
+                compare_slots=self.options.compare_slots,
             )
         except InputError as err:
             return {"set": item.set_id, "error": err.problems}

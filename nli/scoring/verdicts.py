@@ -94,15 +94,29 @@ def probs_dict(row: np.ndarray) -> dict[str, float]:
     return {label: round(float(p), 4) for label, p in zip(LABELS, row, strict=True)}
 
 
-def combine(forward: np.ndarray, backward: np.ndarray, thresholds: Thresholds = Thresholds()) -> tuple[str, float]:
+def combine(
+    forward: np.ndarray,
+    backward: np.ndarray,
+    thresholds: Thresholds = Thresholds(),
+    contradiction: tuple[float, float] | None = None,
+    gated: bool = False,
+) -> tuple[str, float]:
     """One verdict and a strength in [0, 1] from the probabilities of both directions.
 
-    The strength of a contradiction is :func:`contradiction_strength`; of an
-    agreement, the entailment probability that decided it.
+    The strength of a contradiction is :func:`contradiction_strength`, or, when
+    ``contradiction`` gives (probability, threshold) from the combiner, that
+    probability against that threshold. ``gated`` rules a contradiction out (the
+    two sentences share no event). The strength of an agreement is the entailment
+    probability that decided it.
     """
-    c = contradiction_strength(forward, backward, thresholds.rule)
     e_forward, e_backward = float(forward[0]), float(backward[0])
-    if c >= thresholds.contradiction and c >= max(e_forward, e_backward):
+    if contradiction is None:
+        c = contradiction_strength(forward, backward, thresholds.rule)
+        contradicts = c >= thresholds.contradiction and c >= max(e_forward, e_backward)
+    else:
+        c, threshold = contradiction
+        contradicts = c >= threshold
+    if contradicts and not gated:
         return CONTRADICTION, c
     if min(e_forward, e_backward) >= thresholds.entailment:
         return PARAPHRASE, min(e_forward, e_backward)

