@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher thresholds combiner eval-sets export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
+.PHONY: install demo test lint format train teacher thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ combiner: $(STAMP)
 # 260 take about an hour on 2 cores).
 eval-sets: $(STAMP)
 	$(BIN)/nli eval-sets --output eval/ARTICLE_SETS.md $(if $(LIMIT),--limit $(LIMIT),)
+
+# The slot comparison on hand-written typed pairs, and number parsers; rewrites eval/SLOTS.md.
+eval-slots: $(STAMP)
+	$(BIN)/nli eval-slots --output eval/SLOTS.md
 
 # Rebuilds the ONNX files (fp32, optimized, int8) from the shipped fp16 weights, with parity checks.
 export: $(STAMP)

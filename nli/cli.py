@@ -14,7 +14,7 @@ from pathlib import Path
 from nli.errors import InputError, ModelError
 from nli.options import cosine, non_negative_int, positive_int, probability
 from nli.outputs import check_outputs, json_text, output_file_problems, write_text_atomic
-from nli.paths import RECIPES_DIR
+from nli.paths import NUMBER_PHRASES, RECIPES_DIR, SLOT_PAIRS
 from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
 from nli.scoring.verdicts import RULES
 from nli.training.trainer import PRECISIONS
@@ -146,7 +146,7 @@ def cmd_stance(args: argparse.Namespace) -> int:
     if not args.claim.strip():
         raise InputError(["--claim is empty: give the claim (a headline or a sentence) to take a stance on"])
     read = read_articles(args.paths)
-    cleaned, left_out = clean_articles(read.articles)
+    cleaned, skipped = clean_articles(read.articles)
     aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
     results = stance_of_articles(
         args.claim,
@@ -157,10 +157,17 @@ def cmd_stance(args: argparse.Namespace) -> int:
         aggregator,
     )
     if args.json:
-        warnings = read.warnings + left_out
-        _write_json({"claim": args.claim, "articles": [r.to_dict() for r in results], "warnings": warnings}, None)
+        _write_json(
+            {
+                "claim": args.claim,
+                "articles": [r.to_dict() for r in results],
+                "skipped": [s.to_dict() for s in skipped],
+                "warnings": read.warnings + [s.warning for s in skipped],
+            },
+            None,
+        )
         return 0
-    for warning in read.warnings + left_out:
+    for warning in read.warnings + [s.warning for s in skipped]:
         print(f"nli: warning: {warning}", file=sys.stderr)
     from rich.console import Console
     from rich.markup import escape
@@ -220,6 +227,12 @@ def cmd_eval_sets(args: argparse.Namespace) -> int:
     from nli.evaluation.article_sets import eval_sets_command
 
     return eval_sets_command(args)
+
+
+def cmd_eval_slots(args: argparse.Namespace) -> int:
+    from nli.evaluation.slot_eval import eval_slots_command
+
+    return eval_slots_command(args)
 
 
 def cmd_bench_train(args: argparse.Namespace) -> int:
@@ -456,6 +469,13 @@ def build_parser() -> argparse.ArgumentParser:
     eval_sets.add_argument("--output", type=Path, help="write Markdown here and its JSON twin beside it")
     eval_sets.add_argument("--json", action="store_true", help="print the JSON result on stdout")
     eval_sets.set_defaults(func=cmd_eval_sets)
+
+    eval_slots = sub.add_parser("eval-slots", help="measure the slot comparison on hand-written typed pairs")
+    eval_slots.add_argument("--pairs", type=Path, default=SLOT_PAIRS, help="JSONL of {a, b, expected, kind}")
+    eval_slots.add_argument("--numbers", type=Path, default=NUMBER_PHRASES, help="JSONL of {text, value}")
+    eval_slots.add_argument("--output", type=Path, help="write Markdown here and its JSON twin beside it")
+    eval_slots.add_argument("--json", action="store_true", help="print the JSON result on stdout")
+    eval_slots.set_defaults(func=cmd_eval_slots)
 
     fit_comb = sub.add_parser(
         "fit-combiner", help="fit the contradiction combiner (model + slot comparison) on natural training-side pairs"

@@ -9,6 +9,8 @@ EVAL_DATA_DIR = PROJECT_ROOT / "eval" / "data"
 NEWS_PAIRS = EVAL_DATA_DIR / "news_pairs.jsonl"
 SPLIT_CASES = EVAL_DATA_DIR / "sentence_splits.jsonl"
 GLUED_CASES = EVAL_DATA_DIR / "glued_splits.jsonl"
+SLOT_PAIRS = EVAL_DATA_DIR / "slot_pairs.jsonl"
+NUMBER_PHRASES = EVAL_DATA_DIR / "number_phrases.jsonl"
 EXAMPLE_SET = PROJECT_ROOT / "examples" / "dock-road-fire"
 RECIPES_DIR = Path(__file__).resolve().parent / "training" / "recipes"
 # ../shared/data beside the checkout, unless NLI_DATA_DIR says otherwise (nli.data.corpora).

@@ -163,3 +163,53 @@ def test_missing_model_directory(tmp_path):
     assert result.returncode == 3
     assert f"not found; tried {tmp_path / 'no-model'} (argument)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+BLAST_REPORTS = [
+    {
+        "id": "early",
+        "date": "2026-03-01T08:00:00Z",
+        "text": "A gas explosion tore through the central market in Varel on Saturday morning.\n\n"
+        "Twelve people were killed in the blast at the market, police said.",
+    },
+    {
+        "id": "late",
+        "date": "2026-03-02T18:00:00Z",
+        "text": "Rescue teams in Varel ended their search of the collapsed central market on Sunday.\n\n"
+        "Twenty-three people were killed in the blast at the market, police said.",
+    },
+]
+
+
+def score_jsonl(tmp_path, records):
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = run_cli("score", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def toll_pairs(document, key):
+    return [p for p in document[key] if "killed" in p["a"]["text"] and "killed" in p["b"]["text"]]
+
+
+@needs_model
+def test_a_revised_toll_between_dated_reports_is_an_update_not_a_contradiction(tmp_path):
+    document = score_jsonl(tmp_path, BLAST_REPORTS)
+    assert not toll_pairs(document, "contradictions")
+    (update,) = toll_pairs(document, "updates")
+    assert update["verdict"] == "update"
+    assert update["update"]["earlier"] == {
+        "article": "early",
+        "date": "2026-03-01T08:00:00Z",
+        "figure": "Twelve people",
+    }
+    assert update["update"]["later"]["figure"] == "Twenty-three people"
+
+
+@needs_model
+def test_without_dates_a_different_toll_stays_a_number_contradiction(tmp_path):
+    document = score_jsonl(tmp_path, [{k: v for k, v in r.items() if k != "date"} for r in BLAST_REPORTS])
+    assert not document["updates"]
+    (pair,) = toll_pairs(document, "contradictions")
+    assert pair["type"] == "number" and pair["update"] is None

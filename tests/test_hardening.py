@@ -265,6 +265,8 @@ def test_an_article_that_is_only_boilerplate_is_left_out_with_a_warning_not_labe
     report = json.loads(score.stdout)
     assert [a["id"] for a in report["articles"]] == ["accident-0", "arson-0"] and report["contradictions"]
     assert any("promo.txt" in w for w in report["warnings"])
+    assert [(s["id"], s["reason"]) for s in report["skipped"]] == [("promo", "nothing left after removing boilerplate")]
+    assert [s["id"] for s in document["skipped"]] == ["promo"]
 
 
 def test_a_set_left_with_one_usable_article_is_refused_naming_the_empty_ones(tmp_path):

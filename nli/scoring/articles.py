@@ -400,18 +400,55 @@ def clean_article(article: Article) -> CleanArticle:
     return CleanArticle(cleaned_article, body, dropped)
 
 
-def clean_articles(articles: list[Article], needed: int = 1) -> tuple[list[CleanArticle], list[str]]:
+def parse_article_date(text: str | None):
+    """An article's date as a timezone-naive datetime (ISO 8601 first, then dateparser), or None."""
+    import datetime
+
+    if not text or not text.strip():
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        import dateparser
+
+        parsed = dateparser.parse(text, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
+    if parsed is not None and parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
+    return parsed
+
+
+EMPTY_AFTER_CLEANING = "nothing left after removing boilerplate"
+
+
+@dataclass(frozen=True)
+class SkippedArticle:
+    """An article left out of the comparison, and why."""
+
+    id: str
+    origin: str
+    reason: str
+
+    @property
+    def warning(self) -> str:
+        return f"{self.origin or self.id}: {self.reason}; left out"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def clean_articles(articles: list[Article], needed: int = 1) -> tuple[list[CleanArticle], list[SkippedArticle]]:
     """Clean every article; one that is only boilerplate (a page of script, a promo) is left out.
 
-    Returns the usable articles and a warning for each one left out. Raises
-    :class:`InputError`, naming every one left out, when fewer than ``needed`` remain.
+    Returns the usable articles and the ones left out. Raises :class:`InputError`,
+    naming every one left out, when fewer than ``needed`` remain.
     """
     cleaned = [clean_article(a) for a in articles]
-    empty = [
-        f"{c.article.origin or c.article.id}: nothing left after removing boilerplate" for c in cleaned if not c.body
-    ]
+    skipped = [SkippedArticle(c.article.id, c.article.origin, EMPTY_AFTER_CLEANING) for c in cleaned if not c.body]
     usable = [c for c in cleaned if c.body]
     if len(usable) < needed:
         enough = "an article" if needed == 1 else f"{needed} articles"
-        raise InputError(empty + [f"{len(usable)} usable article(s) left; {enough} needed"])
-    return usable, [f"{line}; left out" for line in empty]
+        raise InputError(
+            [f"{s.origin or s.id}: {s.reason}" for s in skipped]
+            + [f"{len(usable)} usable article(s) left; {enough} needed"]
+        )
+    return usable, skipped

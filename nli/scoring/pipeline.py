@@ -10,7 +10,7 @@ import numpy as np
 
 from nli.errors import InputError
 from nli.model.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli, predict_in_blocks
-from nli.scoring.articles import Article, as_articles, clean_articles
+from nli.scoring.articles import Article, as_articles, clean_articles, parse_article_date
 from nli.scoring.claims import group_claims
 from nli.scoring.combiner import Combiner, pair_features
 from nli.scoring.pairing import (
@@ -23,11 +23,12 @@ from nli.scoring.pairing import (
 )
 from nli.scoring.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
 from nli.scoring.sentences import is_claim, split_article, split_long_sentence
-from nli.scoring.slots import compare_pairs
+from nli.scoring.slots import SlotComparison, compare_pairs
 from nli.scoring.verdicts import (
     AGREEING,
     CONTRADICTION,
     IDENTICAL,
+    UPDATE,
     Thresholds,
     combine,
     contradiction_strength,
@@ -40,6 +41,31 @@ LONG_ARTICLE_CHARS = 1_000_000
 GATE_SIMILARITY = 0.6
 NLI_BLOCK = 256
 Progress = Callable[[str, int, int], None]
+
+
+def revised_figure(
+    comparison: SlotComparison | None, a: SentenceRef, b: SentenceRef, dated: dict[str, tuple[str | None, object]]
+) -> dict | None:
+    """An update, when a contradiction is only a toll that later reports revise and both articles are dated.
+
+    Returns ``{"earlier": {article, date, figure}, "later": {...}}``, or None (the
+    contradiction stands) when the articles carry no dates, the same date, or the
+    pair conflicts on anything but revisable figures.
+    """
+    if comparison is None or comparison.type != "number":
+        return None
+    numbers = [c for c in comparison.conflicts if c.type == "number"]
+    if not numbers or not all(c.revisable for c in numbers):
+        return None
+    (raw_a, when_a), (raw_b, when_b) = dated[a.article], dated[b.article]
+    if when_a is None or when_b is None or when_a == when_b:
+        return None
+    sides = [
+        {"article": a.article, "date": raw_a, "figure": numbers[0].a.text, "when": when_a},
+        {"article": b.article, "date": raw_b, "figure": numbers[0].b.text, "when": when_b},
+    ]
+    earlier, later = sorted(sides, key=lambda side: side.pop("when"))
+    return {"earlier": earlier, "later": later}
 
 
 def score_articles(
@@ -78,8 +104,8 @@ def score_articles(
                 "(pass --allow-single to score it anyway)"
             ]
         )
-    cleaned, left_out = clean_articles(read.articles, needed=1 if allow_single else 2)
-    warnings += left_out
+    cleaned, skipped = clean_articles(read.articles, needed=1 if allow_single else 2)
+    warnings += [s.warning for s in skipped]
 
     sentences: list[Sentence] = []
     summaries: list[ArticleSummary] = []
@@ -160,6 +186,7 @@ def score_articles(
             progress("slots", len(texts), len(texts))
 
     refs = [SentenceRef(s.article, s.index, s.text) for s in sentences]
+    dated = {s.id: (s.date, parse_article_date(s.date)) for s in summaries}
     labelled: list[LabelledPair] = []
     verdicts: dict[tuple[int, int], tuple[str, dict]] = {}
     forward_of = {(c.a, c.b): probs[k] for k, c in enumerate(to_label)}
@@ -167,7 +194,7 @@ def score_articles(
     comparison_of = {(c.a, c.b): comparisons[k] for k, c in enumerate(to_label)}
     for k, c in enumerate(candidates + copy_pairs):
         key = (c.a, c.b)
-        comparison, model_strength = None, None
+        comparison, model_strength, update = None, None, None
         if c.near_identical:
             verdict, score, pair_probs = IDENTICAL, 1.0, {}
         else:
@@ -183,12 +210,24 @@ def score_articles(
             )
             gated = comparison is not None and not comparison.shares_event and c.similarity < GATE_SIMILARITY
             verdict, score = combine(forward, backward, thresholds, combined, gated)
+            if verdict == CONTRADICTION:
+                update = revised_figure(comparison, refs[c.a], refs[c.b], dated)
+                verdict = UPDATE if update else verdict
             pair_probs = {"a_to_b": probs_dict(forward), "b_to_a": probs_dict(backward)}
         side_a, side_b = (members[c.a], members[c.b]) if k < len(candidates) else ([c.a], [c.b])
         copies = {"a": [refs[i] for i in side_a if i != c.a], "b": [refs[i] for i in side_b if i != c.b]}
         labelled.append(
             LabelledPair(
-                refs[c.a], refs[c.b], c.similarity, verdict, score, pair_probs, copies, comparison, model_strength
+                refs[c.a],
+                refs[c.b],
+                c.similarity,
+                verdict,
+                score,
+                pair_probs,
+                copies,
+                comparison,
+                model_strength,
+                update,
             )
         )
         for x in side_a:
@@ -220,6 +259,7 @@ def score_articles(
     contradictions = sorted(
         (p for p in labelled if p.verdict == CONTRADICTION), key=lambda p: (-p.score, p.a.article, p.a.index)
     )
+    updates = sorted((p for p in labelled if p.verdict == UPDATE), key=lambda p: (-p.score, p.a.article, p.a.index))
     return Report(
         model=display_path(nli.model_dir),
         backend=nli.name,
@@ -231,7 +271,9 @@ def score_articles(
             "combiner": combiner.to_dict() if combiner else None,
         },
         articles=summaries,
+        skipped=skipped,
         contradictions=contradictions,
+        updates=updates,
         pairs=labelled,
         claims=claims,
         agreement=Agreement(article_ids, agree, contradict),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from nli.scoring.articles import DroppedLine
+from nli.scoring.articles import DroppedLine, SkippedArticle
 from nli.scoring.slots import SlotComparison, segments
 from nli.scoring.verdicts import CONTRADICTION
 
@@ -40,6 +40,8 @@ class LabelledPair:
     # and the model's own contradiction strength, before the combiner.
     slots: SlotComparison | None = None
     model_contradiction: float | None = None
+    # For an update: {"earlier": {article, date, figure}, "later": {...}}.
+    update: dict | None = None
 
     @property
     def type(self) -> str | None:
@@ -66,6 +68,7 @@ class LabelledPair:
             "model_contradiction": None if self.model_contradiction is None else round(self.model_contradiction, 4),
             "conflicts": [c.to_dict() for c in self.slots.conflicts] if self.slots else [],
             "compatible": list(self.slots.compatible) if self.slots else [],
+            "update": self.update,
         }
 
 
@@ -172,7 +175,9 @@ class Report:
     backend: str
     thresholds: dict
     articles: list[ArticleSummary]
+    skipped: list[SkippedArticle]
     contradictions: list[LabelledPair]
+    updates: list[LabelledPair]
     pairs: list[LabelledPair]
     claims: list[Claim]
     agreement: Agreement
@@ -186,7 +191,9 @@ class Report:
             "backend": self.backend,
             "thresholds": self.thresholds,
             "articles": [a.to_dict() for a in self.articles],
+            "skipped": [s.to_dict() for s in self.skipped],
             "contradictions": [p.to_dict() for p in self.contradictions],
+            "updates": [p.to_dict() for p in self.updates],
             "claims": [c.to_dict() for c in self.claims],
             "agreement": self.agreement.to_dict(),
             "pairs": [p.to_dict() for p in self.pairs],
@@ -256,6 +263,18 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
             f"[bold]{escape(pair.b.article)}[/]{_also(pair, 'b')}: {_marked(pair, 'b')}",
         )
     console.print(table if report.contradictions else "[green]No contradictions found.[/]")
+    if report.updates:
+        revised = Table(title="Figures revised between dated reports (updates, not contradictions)")
+        for column in ("earlier", "later"):
+            revised.add_column(column)
+        for pair in report.updates[:top]:
+            revised.add_row(
+                *(
+                    f"[bold]{escape(side['article'])}[/] ({escape(str(side['date']))}): {escape(side['figure'])}"
+                    for side in (pair.update["earlier"], pair.update["later"])
+                )
+            )
+        console.print(revised)
 
     if report.claims:
         claims = Table(title="Shared claims and where each article stands")

@@ -63,6 +63,15 @@ BOUNDS = {
     "as many as": "at_most",
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12}
+# Counts that grow (or shrink) as an event unfolds: a later report with another
+# figure is an update, not a contradiction, when the two articles carry dates.
+REVISABLE_VERBS = {
+    "kill", "die", "injure", "wound", "hurt", "arrest", "detain", "evacuate", "displace",
+    "hospitalize", "hospitalise", "treat", "rescue", "miss", "charge", "infect",
+}  # fmt: skip
+REVISABLE_NOUNS = {
+    "dead", "death", "casualty", "victim", "injury", "fatality", "arrest", "evacuee", "damage", "loss", "cost",
+}  # fmt: skip
 # Nouns that count people in general are one counted noun: "two people", "two persons".
 PEOPLE = {"person": "people", "persons": "people", "individual": "people"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -101,6 +110,12 @@ class Quantity:
     high: float
     counted: str | None  # the lemma of the counted noun ("rocket"), None when unknown
     span: Span
+    verb: str | None = None  # the lemma of the verb it hangs from ("kill" in "killed 12 people")
+
+    @property
+    def revisable(self) -> bool:
+        """A toll that later reports revise: dead, injured, arrested, evacuated, a damage figure."""
+        return self.counted in REVISABLE_NOUNS or self.verb in REVISABLE_VERBS
 
 
 @dataclass(frozen=True)
@@ -140,9 +155,16 @@ class SlotConflict:
     a: Span
     b: Span
     detail: str
+    revisable: bool = False  # a number conflict on a toll that later reports revise
 
     def to_dict(self) -> dict:
-        return {"type": self.type, "a": self.a.to_dict(), "b": self.b.to_dict(), "detail": self.detail}
+        return {
+            "type": self.type,
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "detail": self.detail,
+            "revisable": self.revisable,
+        }
 
 
 @dataclass
@@ -290,10 +312,12 @@ def _quantities(doc) -> list[Quantity]:
             no_one = token.lower_ == "no" and i + 1 < len(doc) and doc[i + 1].lower_ == "one"
             if token.lower_ == "nobody" or no_one:
                 # "No one was hurt" counts people, as "two people were hurt" does.
-                found.append(Quantity(0.0, 0.0, "people", _span(doc, i, i + 1 + no_one)))
+                found.append(Quantity(0.0, 0.0, "people", _span(doc, i, i + 1 + no_one), _verb_of(doc[i + no_one])))
                 i += no_one
             elif token.lower_ in {"no", "zero"} and token.dep_ == "det" and token.head.pos_ == "NOUN":
-                found.append(Quantity(0.0, 0.0, token.head.lemma_.lower(), _span(doc, i, token.head.i + 1)))
+                found.append(
+                    Quantity(0.0, 0.0, token.head.lemma_.lower(), _span(doc, i, token.head.i + 1), _verb_of(token.head))
+                )
             i += 1
             continue
         end = i + 1
@@ -310,9 +334,19 @@ def _quantities(doc) -> list[Quantity]:
                 else None
             )
             last = max(end, head.i + 1) if counted else end
-            found.append(Quantity(low, high, counted, _span(doc, begin, last)))
+            found.append(Quantity(low, high, counted, _span(doc, begin, last), _verb_of(head if counted else doc[i])))
         i = end
     return found
+
+
+def _verb_of(token) -> str | None:
+    """The lemma of the nearest verb above a token (itself when it is one)."""
+    for candidate in [token, *token.ancestors]:
+        if candidate.pos_ in {"VERB", "AUX"} and candidate.lemma_.lower() not in {"be", "have"}:
+            return candidate.lemma_.lower()
+        if candidate.pos_ == "ADJ" and candidate.lemma_.lower() in REVISABLE_VERBS | {"dead", "injured", "missing"}:
+            return candidate.lemma_.lower()
+    return None
 
 
 def _role(token) -> tuple[str, str]:
@@ -420,7 +454,13 @@ def _compare_quantities(a: Slots, b: Slots, result: SlotComparison) -> None:
             result.shared_numbers += 1
             if qa.high < qb.low or qb.high < qa.low:
                 result.conflicts.append(
-                    SlotConflict("number", qa.span, qb.span, f"{_describe(qa)} against {_describe(qb)}")
+                    SlotConflict(
+                        "number",
+                        qa.span,
+                        qb.span,
+                        f"{_describe(qa)} against {_describe(qb)}",
+                        qa.revisable or qb.revisable,
+                    )
                 )
             else:
                 result.compatible.append(f"number: {_describe(qa)} ~ {_describe(qb)}")
@@ -539,7 +579,8 @@ def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
     for text_a, text_b in pairs:
         result = compare(slots[text_a], slots[text_b])
         result.conflicts = [
-            SlotConflict(c.type, _filled(c.a, text_a), _filled(c.b, text_b), c.detail) for c in result.conflicts
+            SlotConflict(c.type, _filled(c.a, text_a), _filled(c.b, text_b), c.detail, c.revisable)
+            for c in result.conflicts
         ]
         results.append(result)
     return results

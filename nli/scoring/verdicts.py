@@ -16,6 +16,8 @@ PARAPHRASE = "paraphrase"
 ENTAILMENT = "entailment"
 NEUTRAL = "neutral"
 IDENTICAL = "identical"
+# A figure that a later report revises (a toll of dead, injured, arrested): not a contradiction.
+UPDATE = "update"
 AGREEING = {PARAPHRASE, ENTAILMENT, IDENTICAL}
 
 
