@@ -72,6 +72,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         within_article=args.within_article,
         allow_single=args.allow_single,
         compare_slots=not args.model_only,
+        article_stances=not args.pair_stances_only,
         progress=_stderr_progress(),
     )
     if args.html:
@@ -346,6 +347,11 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="decide contradictions by the NLI model alone, without comparing numbers, dates, names and polarity",
     )
+    parser.add_argument(
+        "--pair-stances-only",
+        action="store_true",
+        help="take each article's stance on a claim from labelled sentence pairs only, not from the whole article",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -463,8 +469,9 @@ def build_parser() -> argparse.ArgumentParser:
     eval_sets.add_argument(
         "--configurations",
         nargs="+",
-        choices=["model", "slots"],
-        help="model: the NLI model alone; slots: with slot comparison and the combiner (default: both)",
+        choices=["model", "slots", "full"],
+        help="model: the NLI model alone; slots: with slot comparison and the combiner; full: also article "
+        "stances from whole articles, as nli score (default: all three)",
     )
     eval_sets.add_argument("--output", type=Path, help="write Markdown here and its JSON twin beside it")
     eval_sets.add_argument("--json", action="store_true", help="print the JSON result on stdout")

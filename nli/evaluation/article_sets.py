@@ -12,8 +12,9 @@ present, a seeded draw), each with its side recorded. Every set is scored as
   strongest contradiction joins two articles on opposite sides.
 - **any contradiction**: the share of sets with at least one contradiction.
 
-Each configuration (the model alone, and with slot comparison and the combiner)
-runs over the same sets in one process, so the figures compare.
+Each configuration (the model alone; with slot comparison and the combiner; and
+with article stances decided from whole articles) runs over the same sets in one
+process, so the figures compare.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from nli.scoring.articles import Article
 
 SIDES = ("agree", "disagree")
 MAX_BODIES = 5
-CONFIGURATIONS = {"model": False, "slots": True}  # name -> compare_slots
+# name -> (compare_slots, article_stances) of score_articles
+CONFIGURATIONS = {"model": (False, False), "slots": (True, False), "full": (True, True)}
 
 
 def article_sets(data_dir: Path | None = None, seed: int = 0, limit: int | None = None) -> list[dict]:
@@ -127,7 +129,10 @@ def run(
         for name in names:
             started = time.perf_counter()
             try:
-                report = score_articles(item["articles"], nli, encoder, compare_slots=CONFIGURATIONS[name])
+                compare_slots, article_stances = CONFIGURATIONS[name]
+                report = score_articles(
+                    item["articles"], nli, encoder, compare_slots=compare_slots, article_stances=article_stances
+                )
                 figures = set_figures(report, item["sides"])
             except InputError as err:
                 figures = {"error": err.problems}
@@ -148,8 +153,9 @@ def run(
 
 
 DESCRIPTIONS = {
-    "model": "the NLI model alone (v1 behaviour: `nli score --model-only`)",
-    "slots": "slot comparison: gate, types, and the combiner when the model has one (`nli score`)",
+    "model": "the NLI model alone (v1 behaviour: `--model-only --pair-stances-only`)",
+    "slots": "+ slot comparison: gate, types, the combiner (`--pair-stances-only`)",
+    "full": "+ article stances from whole articles (`nli score`)",
 }
 
 

@@ -63,6 +63,7 @@ def score_sets_command(args) -> int:
         within_article=args.within_article,
         allow_single=args.allow_single,
         compare_slots=not args.model_only,
+        article_stances=not args.pair_stances_only,
     )
     if args.engine == "ray" or args.workers > 1:
         # Load the models here once, so a missing or broken one is exit 3 with its file named,

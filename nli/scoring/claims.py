@@ -6,10 +6,17 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from nli.model.backends import NLIBackend
 from nli.scoring.report import ArticleStance, Claim, SentenceRef
+from nli.scoring.stance import STANCES, Aggregator, EmbeddedBody, featurize
 from nli.scoring.verdicts import AGREEING, CONTRADICTION, Thresholds, combine, probs_dict
 
 Labeller = Callable[[Sequence[tuple[str, str]]], np.ndarray]
+# The stance machinery of `nli stance` decides, for the claims shared most widely,
+# where every article stands; cost: claims x articles x 6 NLI calls at most.
+ARTICLE_STANCE_CLAIMS = 8
+FROM_STANCE = {"agree": "supports", "disagree": "contradicts", "discuss": "mentions", "unrelated": "not_mentioned"}
+RANK = {"contradicts": 3, "supports": 2, "mentions": 1, "not_mentioned": 0}
 
 
 class _UnionFind:
@@ -85,14 +92,13 @@ def group_claims(
     for anchor, component in zip(anchors, components, strict=True):
         stances: dict[str, ArticleStance] = {a: ArticleStance("not_mentioned") for a in article_ids}
         stances[refs[anchor].article] = ArticleStance("supports", refs[anchor])
-        rank = {"contradicts": 3, "supports": 2, "mentions": 1, "not_mentioned": 0}
         for i in component:
             article = refs[i].article
             if article == refs[anchor].article:
                 continue
             verdict, probs = verdicts[(min(anchor, i), max(anchor, i))]
             candidate = ArticleStance(_stance_from_verdict(verdict), refs[i], probs)
-            if rank[candidate.stance] > rank[stances[article].stance]:
+            if RANK[candidate.stance] > RANK[stances[article].stance]:
                 stances[article] = candidate
         claims.append(
             Claim(
@@ -114,3 +120,48 @@ def group_claims(
     for number, claim in enumerate(claims, start=1):
         claim.id = number
     return claims
+
+
+def add_article_stances(
+    claims: Sequence[Claim],
+    claim_vectors: np.ndarray,
+    bodies: dict[str, EmbeddedBody],
+    refs: dict[tuple[str, str], SentenceRef],
+    nli: NLIBackend,
+    aggregator: Aggregator,
+) -> int:
+    """Decide each article's stance on each claim from the whole article; returns the NLI calls made.
+
+    An article whose sentences were not paired with the claim (or only mention it)
+    gets the stance that ``nli stance`` would give it: its sentences most similar
+    to the claim, NLI both ways, cue words, the learned aggregator. So an article
+    that debunks a claim in other words still contradicts it. A stance found from
+    a labelled sentence pair is kept: it is direct evidence.
+    """
+    jobs = [
+        (k, article)
+        for k, claim in enumerate(claims)
+        for article in bodies
+        if article != claim.anchor.article and claim.stances[article].stance in ("mentions", "not_mentioned")
+    ]
+    if not jobs:
+        return 0
+    features = featurize(
+        [claims[k].text for k, _ in jobs],
+        claim_vectors[[k for k, _ in jobs]],
+        [bodies[article] for _, article in jobs],
+        nli,
+    )
+    probs = aggregator.predict_proba(np.stack([f.features for f in features]))
+    for (k, article), row, found in zip(jobs, probs, features, strict=True):
+        stance = FROM_STANCE[STANCES[int(row.argmax())]]
+        if RANK[stance] <= RANK[claims[k].stances[article].stance]:
+            continue
+        sentence = refs.get((article, found.evidence[0].text)) if found.evidence else None
+        claims[k].stances[article] = ArticleStance(
+            stance,
+            sentence,
+            {"article": {s: round(float(p), 4) for s, p in zip(STANCES, row, strict=True)}},
+            source="article",
+        )
+    return sum(2 * len(f.evidence) for f in features)

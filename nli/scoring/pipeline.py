@@ -11,7 +11,7 @@ import numpy as np
 from nli.errors import InputError
 from nli.model.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli, predict_in_blocks
 from nli.scoring.articles import Article, as_articles, clean_articles, parse_article_date
-from nli.scoring.claims import group_claims
+from nli.scoring.claims import ARTICLE_STANCE_CLAIMS, add_article_stances, group_claims
 from nli.scoring.combiner import Combiner, pair_features
 from nli.scoring.pairing import (
     DEFAULT_MIN_SIMILARITY,
@@ -24,6 +24,7 @@ from nli.scoring.pairing import (
 from nli.scoring.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
 from nli.scoring.sentences import is_claim, split_article, split_long_sentence
 from nli.scoring.slots import SlotComparison, compare_pairs
+from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, embedded_body
 from nli.scoring.verdicts import (
     AGREEING,
     CONTRADICTION,
@@ -80,6 +81,7 @@ def score_articles(
     within_article: bool = False,
     allow_single: bool = False,
     compare_slots: bool = True,
+    article_stances: bool = True,
     progress: Progress | None = None,
 ) -> Report:
     """Find shared claims, agreements and contradictions across a set of articles.
@@ -91,6 +93,9 @@ def score_articles(
     contradictions, every contradiction gets a type and its conflicting spans, and
     when the model has a ``combiner.json`` the model's probabilities and the
     comparison decide contradictions together. Without it the model alone decides.
+    With ``article_stances`` and a model that has a stance aggregator, where each
+    article stands on the most widely shared claims is decided from the whole
+    article as ``nli stance`` does, and counts in the agreement matrix.
     Raises :class:`InputError` for unusable input, naming every problem.
     """
     started = time.perf_counter()
@@ -243,6 +248,22 @@ def score_articles(
         return nli.predict_proba(list(pairs))
 
     claims = group_claims(refs, embeddings, verdicts, article_ids, label_extra, thresholds)
+    aggregator_path = Path(nli.model_dir) / AGGREGATOR_FILE if nli.model_dir else None
+    if article_stances and claims and aggregator_path and aggregator_path.exists():
+        top = claims[:ARTICLE_STANCE_CLAIMS]
+        position_of = {(r.article, r.index): k for k, r in enumerate(refs)}
+        rows_of: dict[str, list[int]] = {a: [] for a in article_ids}
+        for k, s in enumerate(sentences):
+            rows_of[s.article].append(k)
+        bodies = {a: embedded_body([sentences[k].text for k in rows], embeddings[rows]) for a, rows in rows_of.items()}
+        calls["n"] += add_article_stances(
+            top,
+            embeddings[[position_of[(c.anchor.article, c.anchor.index)] for c in top]],
+            bodies,
+            {(r.article, r.text): r for r in refs},
+            nli,
+            Aggregator.load(aggregator_path),
+        )
 
     position = {a: i for i, a in enumerate(article_ids)}
     agree = [[0] * len(article_ids) for _ in article_ids]
@@ -255,6 +276,19 @@ def score_articles(
         for i, j in {tuple(sorted((position[x], position[y]))) for x in pair.articles("a") for y in pair.articles("b")}:
             counts[i][j] += 1
             counts[j][i] += 1
+    # Stances decided from whole articles count too: two articles that both support,
+    # or both contradict, a claim agree on it; one of each disagree. Stances that came
+    # from labelled pairs are already counted above.
+    for claim in claims:
+        taken = [(a, s) for a, s in claim.stances.items() if s.stance in ("supports", "contradicts")]
+        for k, (x, sx) in enumerate(taken):
+            for y, sy in taken[k + 1 :]:
+                if "article" not in (sx.source, sy.source):
+                    continue
+                counts = agree if sx.stance == sy.stance else contradict
+                i, j = position[x], position[y]
+                counts[i][j] += 1
+                counts[j][i] += 1
 
     contradictions = sorted(
         (p for p in labelled if p.verdict == CONTRADICTION), key=lambda p: (-p.score, p.a.article, p.a.index)

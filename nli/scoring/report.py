@@ -77,12 +77,15 @@ class ArticleStance:
     stance: str  # supports | contradicts | mentions | not_mentioned
     sentence: SentenceRef | None = None
     probs: dict[str, dict[str, float]] = field(default_factory=dict)
+    # "pair": from a labelled sentence pair; "article": from the whole article (stance aggregator)
+    source: str = "pair"
 
     def to_dict(self) -> dict:
         return {
             "stance": self.stance,
             "sentence": self.sentence.to_dict() if self.sentence else None,
             "probs": self.probs,
+            "source": self.source,
         }
 
 

@@ -50,6 +50,7 @@ class ScoreOptions:
     within_article: bool = False
     allow_single: bool = False
     compare_slots: bool = True
+    article_stances: bool = True
     threads: int | None = None
 
     def to_dict(self) -> dict:
@@ -150,6 +151,7 @@ class SetScorer:
                 within_article=self.options.within_article,
                 allow_single=self.options.allow_single,
                 compare_slots=self.options.compare_slots,
+                article_stances=self.options.article_stances,
             )
         except InputError as err:
             return {"set": item.set_id, "error": err.problems}

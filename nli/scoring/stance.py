@@ -155,6 +155,13 @@ class EmbeddedBody:
     words: list[frozenset[str]]  # each sentence's words (sentence_words)
 
 
+def embedded_body(sentences: list[str], vectors: np.ndarray) -> EmbeddedBody:
+    """A body from sentences already embedded (unit-length rows of ``vectors``)."""
+    mean = vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1] if vectors.ndim == 2 else 384)
+    norm = np.linalg.norm(mean)
+    return EmbeddedBody(sentences, vectors, mean / norm if norm else mean, sentence_words(sentences))
+
+
 def embed_bodies(texts: Sequence[str], encoder: SentenceEncoder) -> list[EmbeddedBody]:
     """Split and embed every body once; all sentences go through the encoder together."""
     split = [body_sentences(t) for t in texts]
@@ -162,11 +169,8 @@ def embed_bodies(texts: Sequence[str], encoder: SentenceEncoder) -> list[Embedde
     vectors = encoder.encode(flat) if flat else np.zeros((0, 384), dtype=np.float32)
     bodies, start = [], 0
     for sentences in split:
-        part = vectors[start : start + len(sentences)]
+        bodies.append(embedded_body(sentences, vectors[start : start + len(sentences)]))
         start += len(sentences)
-        mean = part.mean(axis=0) if len(part) else np.zeros(vectors.shape[1] if vectors.ndim == 2 else 384)
-        norm = np.linalg.norm(mean)
-        bodies.append(EmbeddedBody(sentences, part, mean / norm if norm else mean, sentence_words(sentences)))
     return bodies
 
 
