@@ -506,7 +506,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--long-text-mb", type=float, nargs="*", default=[1, 5, 20], help="sizes of the long-article table (MB)"
     )
     bench.add_argument(
-        "--only", choices=["long-text"], help="remeasure one part and keep the rest from --output's .json twin"
+        "--only",
+        choices=["long-text", "score"],
+        help="remeasure one part (long texts, or nli score's wall time by set size) and keep the rest from "
+        "--output's .json twin",
     )
     bench.set_defaults(func=cmd_bench)
 

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from nli.data.corpora import default_data_dir
 from nli.errors import InputError
 from nli.evaluation.fnc import read_fnc
@@ -67,14 +69,43 @@ def article_sets(data_dir: Path | None = None, seed: int = 0, limit: int | None 
     return sets[:limit] if limit else sets
 
 
-def set_figures(report, sides: dict[str, str]) -> dict:
-    """One scored set's article pairs (opposite side or not, agreement) and its strongest contradiction."""
+# Scores of an article pair other than the agreement matrix, reported beside it to
+# show where the signal is: higher means "more likely on opposite sides".
+DIAGNOSTICS = {
+    "fewer_shared_pairs": "minus the number of labelled sentence pairs between the two articles",
+    "claim_stances": "shared claims the two take opposite sides of, minus those they take the same side of",
+    "headline_stance": "difference of p(disagree) - p(agree) of the two articles on the set's *headline* "
+    "(stance aggregator; an oracle: nli score never sees the headline)",
+}
+
+
+def set_figures(report, sides: dict[str, str], headline_stance: dict[str, float] | None = None) -> dict:
+    """One scored set's article pairs (opposite side or not, agreement, diagnostics) and its strongest contradiction."""
     matrix = report.agreement
+    shared: dict[frozenset[str], int] = {}
+    for pair in report.pairs:
+        for x in pair.articles("a"):
+            for y in pair.articles("b") - {x}:
+                shared[frozenset((x, y))] = shared.get(frozenset((x, y)), 0) + 1
+    sign = {"supports": 1, "contradicts": -1}
     pairs = []
     for i, a in enumerate(matrix.articles):
         for j in range(i + 1, len(matrix.articles)):
             b = matrix.articles[j]
-            pairs.append({"opposite": sides[a] != sides[b], "agreement": matrix.score(i, j) or 0.0})
+            taken = [
+                (c.stances[a].stance, c.stances[b].stance)
+                for c in report.claims
+                if c.stances[a].stance in sign and c.stances[b].stance in sign
+            ]
+            figures = {
+                "opposite": sides[a] != sides[b],
+                "agreement": matrix.score(i, j) or 0.0,
+                "fewer_shared_pairs": -shared.get(frozenset((a, b)), 0),
+                "claim_stances": sum(1 if x != y else -1 for x, y in taken),
+            }
+            if headline_stance:
+                figures["headline_stance"] = abs(headline_stance[a] - headline_stance[b])
+            pairs.append(figures)
     strongest = report.contradictions[0] if report.contradictions else None
     return {
         "pairs": pairs,
@@ -90,6 +121,12 @@ def summarize(per_set: list[dict]) -> dict:
     scored = [s for s in per_set if "error" not in s]
     opposite = [p["opposite"] for s in scored for p in s["pairs"]]
     score = [-p["agreement"] for s in scored for p in s["pairs"]]
+    both_sides = 0 < sum(opposite) < len(opposite)
+    diagnostics = {
+        name: round(float(roc_auc_score(opposite, [p[name] for s in scored for p in s["pairs"]])), 4)
+        for name in DIAGNOSTICS
+        if both_sides and all(name in p for s in scored for p in s["pairs"])
+    }
     with_contradiction = [s for s in scored if s["contradictions"]]
     types: dict[str, int] = {}
     for s in with_contradiction:
@@ -100,7 +137,8 @@ def summarize(per_set: list[dict]) -> dict:
         "not_scored": len(per_set) - len(scored),
         "article_pairs": len(opposite),
         "opposite_side_pairs": sum(opposite),
-        "auc": round(float(roc_auc_score(opposite, score)), 4) if 0 < sum(opposite) < len(opposite) else None,
+        "auc": round(float(roc_auc_score(opposite, score)), 4) if both_sides else None,
+        "diagnostic_auc": diagnostics,
         "strongest_across_sides": round(
             sum(s["strongest_across"] for s in with_contradiction) / max(len(with_contradiction), 1), 4
         ),
@@ -117,11 +155,21 @@ def run(
     model: str | Path | None = None,
 ) -> dict:
     from nli.evaluation.bench import cpu_description
-    from nli.model.backends import load_encoder, load_nli
+    from nli.model.backends import display_path, load_encoder, load_nli
     from nli.scoring.pipeline import score_articles
+    from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, embed_bodies, featurize
 
     sets = article_sets(data_dir, seed, limit)
     nli, encoder = load_nli(model), load_encoder()
+    aggregator = Aggregator.load(nli.model_dir / AGGREGATOR_FILE)
+
+    def headline_stance(item: dict) -> dict[str, float]:
+        bodies = embed_bodies([a.text for a in item["articles"]], encoder)
+        vector = encoder.encode([item["headline"]])[0]
+        features = featurize([item["headline"]] * len(bodies), np.tile(vector, (len(bodies), 1)), bodies, nli)
+        probs = aggregator.predict_proba(np.stack([f.features for f in features]))
+        return {a.id: float(row[1] - row[0]) for a, row in zip(item["articles"], probs, strict=True)}
+
     names = configurations or list(CONFIGURATIONS)
     per_config: dict[str, list[dict]] = {name: [] for name in names}
     seconds = dict.fromkeys(names, 0.0)
@@ -133,7 +181,8 @@ def run(
                 report = score_articles(
                     item["articles"], nli, encoder, compare_slots=compare_slots, article_stances=article_stances
                 )
-                figures = set_figures(report, item["sides"])
+                oracle = headline_stance(item) if name == names[-1] else None
+                figures = set_figures(report, item["sides"], oracle)
             except InputError as err:
                 figures = {"error": err.problems}
             seconds[name] += time.perf_counter() - started
@@ -142,7 +191,7 @@ def run(
             print(f"\reval-sets: {k}/{len(sets)} sets", end="\n" if k == len(sets) else "", file=sys.stderr)
     return {
         "machine": {"date": datetime.date.today().isoformat(), "cpu": cpu_description()},
-        "model": str(nli.model_dir),
+        "model": display_path(nli.model_dir),
         "seed": seed,
         "mean_articles_per_set": round(sum(len(s["articles"]) for s in sets) / max(len(sets), 1), 2),
         "configurations": {name: {**summarize(per_config[name]), "seconds": round(seconds[name], 1)} for name in names},
@@ -184,6 +233,17 @@ def markdown(result: dict) -> str:
             f"({c['opposite_side_pairs']}) | {c['auc']} | {c['strongest_across_sides']} | {c['any_contradiction']} "
             f"| {c['seconds']} |"
         )
+    lines += [
+        "",
+        "Where the signal is: the AUC of other scores of an article pair (higher: more likely on opposite sides), "
+        "from the same runs.",
+        "",
+        "| configuration | " + " | ".join(DIAGNOSTICS) + " |",
+        "| --- |" + " ---: |" * len(DIAGNOSTICS),
+    ]
+    for name, c in result["configurations"].items():
+        lines.append(f"| {name} | " + " | ".join(str(c["diagnostic_auc"].get(d, "—")) for d in DIAGNOSTICS) + " |")
+    lines += [""] + [f"- `{d}`: {text}" for d, text in DIAGNOSTICS.items()]
     lines += ["", "Type of the strongest contradiction per set:", ""]
     for name, c in result["configurations"].items():
         lines.append(f"- {name}: " + ", ".join(f"{t} {n}" for t, n in c["strongest_types"].items()))

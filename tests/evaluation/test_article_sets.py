@@ -46,5 +46,6 @@ def test_eval_sets_through_the_cli(tmp_path):
     document = json.loads(result.stdout)
     slots = document["configurations"]["slots"]
     assert slots["sets"] == 2 and slots["article_pairs"] > 0
-    assert "| slot comparison" in out.read_text()
+    assert "| + slot comparison" in out.read_text()
+    assert set(slots["diagnostic_auc"]) == {"fewer_shared_pairs", "claim_stances", "headline_stance"}
     assert json.loads(out.with_suffix(".json").read_text()) == document
