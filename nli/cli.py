@@ -480,6 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval_slots = sub.add_parser("eval-slots", help="measure the slot comparison on hand-written typed pairs")
     eval_slots.add_argument("--pairs", type=Path, default=SLOT_PAIRS, help="JSONL of {a, b, expected, kind}")
     eval_slots.add_argument("--numbers", type=Path, default=NUMBER_PHRASES, help="JSONL of {text, value}")
+    eval_slots.add_argument("--model", help="model directory or name under models/")
     eval_slots.add_argument("--output", type=Path, help="write Markdown here and its JSON twin beside it")
     eval_slots.add_argument("--json", action="store_true", help="print the JSON result on stdout")
     eval_slots.set_defaults(func=cmd_eval_slots)

@@ -61,6 +61,32 @@ def evaluate_pairs(path: Path = SLOT_PAIRS) -> dict:
     }
 
 
+def evaluate_decisions(path: Path = SLOT_PAIRS, model: str | Path | None = None) -> dict:
+    """Is each pair called a contradiction (conflict pairs) or not (``none`` pairs): model alone, and with the combiner."""
+    from nli.model.backends import load_encoder, load_nli
+    from nli.scoring.combiner import Combiner, decide
+    from nli.scoring.verdicts import CONTRADICTION, Thresholds
+
+    pairs = _records(path, ("a", "b", "expected"))
+    texts = [(p["a"], p["b"]) for p in pairs]
+    nli, encoder = load_nli(model), load_encoder()
+    thresholds, combiner = Thresholds.for_model(nli.model_dir), Combiner.load(nli.model_dir)
+    probs = nli.predict_proba(texts + [(b, a) for a, b in texts])
+    vectors_a, vectors_b = encoder.encode([a for a, _ in texts]), encoder.encode([b for _, b in texts])
+    comparisons = compare_pairs(texts)
+    per_expected: dict[str, dict[str, int]] = {}
+    for k, (pair, comparison) in enumerate(zip(pairs, comparisons, strict=True)):
+        forward, backward = probs[k], probs[k + len(pairs)]
+        similarity = float(vectors_a[k] @ vectors_b[k])
+        should = pair["expected"] != "none"
+        row = per_expected.setdefault(pair["expected"], {"n": 0, "model": 0, "combined": 0})
+        row["n"] += 1
+        for name, slots, used in (("model", None, None), ("combined", comparison, combiner)):
+            verdict, _ = decide(forward, backward, similarity, slots, thresholds, used)
+            row[name] += (verdict == CONTRADICTION) == should
+    return {"combiner": combiner is not None, "per_expected": dict(sorted(per_expected.items()))}
+
+
 def evaluate_number_parsers(path: Path = NUMBER_PHRASES) -> dict:
     phrases = _records(path, ("text", "value"))
     from text_to_num import text2num
@@ -110,6 +136,19 @@ def markdown(result: dict) -> str:
             f"- {m['kind']} (expected {m['expected']}, found {m['found'] or 'none'}): {m['a']} / {m['b']}"
             for m in pairs["misses"]
         ]
+    decisions = result["decisions"]["per_expected"]
+    lines += [
+        "",
+        "## Contradiction or not, per type: the model alone against model + slot comparison + combiner",
+        "",
+        "Right: a conflict pair called a contradiction, a `none` pair not called one.",
+        "",
+        "| expected | pairs | model alone | with the combiner |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [f"| {k} | {v['n']} | {v['model']} | {v['combined']} |" for k, v in decisions.items()]
+    total = {key: sum(v[key] for v in decisions.values()) for key in ("n", "model", "combined")}
+    lines.append(f"| all | {total['n']} | {total['model']} | {total['combined']} |")
     lines += [
         "",
         "## Number parsers (`eval/data/number_phrases.jsonl`)",
@@ -129,6 +168,7 @@ def eval_slots_command(args) -> int:
     result = {
         "date": datetime.date.today().isoformat(),
         "pairs": evaluate_pairs(args.pairs),
+        "decisions": evaluate_decisions(args.pairs, args.model),
         "numbers": evaluate_number_parsers(args.numbers),
     }
     write_measurement(result, markdown(result), args.output, args.json)

@@ -18,8 +18,12 @@ import numpy as np
 
 from nli.errors import ModelError
 from nli.scoring.slots import TYPE_ORDER, SlotComparison
+from nli.scoring.verdicts import Thresholds, combine
 
 COMBINER_FILE = "combiner.json"
+# Two sentences that share no name, number or content word and are less similar
+# than this are about different events: never a contradiction, whatever the model says.
+GATE_SIMILARITY = 0.6
 FEATURES = (
     "contradiction_max",
     "contradiction_min",
@@ -98,3 +102,20 @@ class Combiner:
         if combiner.weights.shape != (len(FEATURES),) or not 0.0 <= combiner.threshold <= 1.0:
             raise ModelError(f"{path}: expected {len(FEATURES)} weights and a threshold in [0, 1]")
         return combiner
+
+
+def decide(
+    forward: np.ndarray,
+    backward: np.ndarray,
+    similarity: float,
+    comparison: SlotComparison | None,
+    thresholds: Thresholds,
+    combiner: Combiner | None,
+) -> tuple[str, float]:
+    """A pair's verdict and strength: the gate, then the combiner when there is one, else the model alone."""
+    combined = None
+    if combiner and comparison is not None:
+        p = float(combiner.probability(pair_features(forward, backward, similarity, comparison))[0])
+        combined = (p, combiner.threshold)
+    gated = comparison is not None and not comparison.shares_event and similarity < GATE_SIMILARITY
+    return combine(forward, backward, thresholds, combined, gated)

@@ -12,7 +12,7 @@ from nli.errors import InputError
 from nli.model.backends import NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli, predict_in_blocks
 from nli.scoring.articles import Article, as_articles, clean_articles, parse_article_date
 from nli.scoring.claims import ARTICLE_STANCE_CLAIMS, add_article_stances, group_claims
-from nli.scoring.combiner import Combiner, pair_features
+from nli.scoring.combiner import GATE_SIMILARITY, Combiner, decide
 from nli.scoring.pairing import (
     DEFAULT_MIN_SIMILARITY,
     DEFAULT_TOP_K,
@@ -31,15 +31,12 @@ from nli.scoring.verdicts import (
     IDENTICAL,
     UPDATE,
     Thresholds,
-    combine,
     contradiction_strength,
     probs_dict,
 )
 
 LONG_ARTICLE_CHARS = 1_000_000
-# Two sentences that share no name, number or content word and are less similar
-# than this are about different events: never a contradiction, whatever the model says.
-GATE_SIMILARITY = 0.6
+
 NLI_BLOCK = 256
 Progress = Callable[[str, int, int], None]
 
@@ -205,16 +202,7 @@ def score_articles(
         else:
             forward, backward, comparison = forward_of[key], backward_of[key], comparison_of[key]
             model_strength = contradiction_strength(forward, backward, thresholds.rule)
-            combined = (
-                (
-                    float(combiner.probability(pair_features(forward, backward, c.similarity, comparison))[0]),
-                    combiner.threshold,
-                )
-                if combiner
-                else None
-            )
-            gated = comparison is not None and not comparison.shares_event and c.similarity < GATE_SIMILARITY
-            verdict, score = combine(forward, backward, thresholds, combined, gated)
+            verdict, score = decide(forward, backward, c.similarity, comparison, thresholds, combiner)
             if verdict == CONTRADICTION:
                 update = revised_figure(comparison, refs[c.a], refs[c.b], dated)
                 verdict = UPDATE if update else verdict

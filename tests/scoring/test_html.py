@@ -6,7 +6,7 @@ import tempfile
 import pytest
 from conftest import EXAMPLES, MODEL_DIR, ROOT, run_cli
 
-from nli.scoring.html import diff_marks, heatmap_svg
+from nli.scoring.html import diff_marks, heatmap_svg, span_marks
 
 needs_model = pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -16,6 +16,14 @@ def test_diff_marks_escape_and_mark_only_the_differences():
     a, b = diff_marks("Three <b>firefighters</b> were hurt.", "Eleven <b>firefighters</b> were hurt.")
     assert str(a) == "<mark>Three</mark> &lt;b&gt;firefighters&lt;/b&gt; were hurt."
     assert str(b) == "<mark>Eleven</mark> &lt;b&gt;firefighters&lt;/b&gt; were hurt."
+
+
+def test_span_marks_escape_and_mark_the_conflicting_slots():
+    text = "Three <b>firefighters</b> were hurt on Sunday."
+    marked = span_marks(text, [{"start": 0, "end": 5, "text": "Three"}, {"start": 39, "end": 45, "text": "Sunday"}])
+    assert str(marked) == (
+        '<mark class="slot">Three</mark> &lt;b&gt;firefighters&lt;/b&gt; were hurt on <mark class="slot">Sunday</mark>.'
+    )
 
 
 def test_heatmap_escapes_article_names():
@@ -58,7 +66,8 @@ def test_every_section_is_present(example_report):
         assert section in html
     for article in ("bay-tv", "coastal-wire", "daily-flash", "freight-journal", "harbour-herald"):
         assert article in html
-    assert "<svg" in html and "<mark>" in html and 'class="dropped"' in html
+    assert "<svg" in html and '<mark class="slot">' in html and 'class="dropped"' in html
+    assert 'class="type">attribution<' in html and 'class="type">number<' in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "<script" not in html
 
