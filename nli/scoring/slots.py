@@ -399,6 +399,7 @@ def _events(doc) -> tuple[list[Event], Span | None]:
         if token.lemma_.lower() in DENIAL_LEMMAS or token.lower_ in FALSITY_WORDS:
             denial = _span(doc, token.i, token.i + 1)
             break
+    hedged = any(t.lower_ in HEDGE_WORDS for t in doc)
     events = []
     for token in doc:
         if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() in SAYING_LEMMAS | {"be", "have", "do"}:
@@ -409,14 +410,13 @@ def _events(doc) -> tuple[list[Event], Span | None]:
         # or called false is denied, not asserted.
         ancestors = list(token.ancestors)
         denier = next((t for t in ancestors if t.lemma_.lower() in DENIAL_LEMMAS), None)
-        hedge = next((t for t in doc if t.lower_ in HEDGE_WORDS), None)
         cue = negation or denier
         events.append(
             Event(
                 lemma,
                 negation is not None,
                 denier is not None or lemma in DENIAL_LEMMAS,
-                hedge is not None,
+                hedged,
                 _span(doc, token.i, token.i + 1),
                 _span(doc, cue.i, cue.i + 1) if cue is not None else None,
             )
@@ -442,10 +442,6 @@ def parse_sentences(texts: Iterable[str]) -> dict[str, Slots]:
     return {text: extract(doc) for text, doc in zip(unique, nlp.pipe(unique, batch_size=64), strict=True)}
 
 
-def _describe(q: Quantity) -> str:
-    return q.span.text
-
-
 def _compare_quantities(a: Slots, b: Slots, result: SlotComparison) -> None:
     for qa in a.quantities:
         for qb in b.quantities:
@@ -458,12 +454,12 @@ def _compare_quantities(a: Slots, b: Slots, result: SlotComparison) -> None:
                         "number",
                         qa.span,
                         qb.span,
-                        f"{_describe(qa)} against {_describe(qb)}",
+                        f"{qa.span.text} against {qb.span.text}",
                         qa.revisable or qb.revisable,
                     )
                 )
             else:
-                result.compatible.append(f"number: {_describe(qa)} ~ {_describe(qb)}")
+                result.compatible.append(f"number: {qa.span.text} ~ {qb.span.text}")
 
 
 def _compare_mentions(a: Slots, b: Slots, result: SlotComparison) -> None:
