@@ -213,3 +213,15 @@ def test_without_dates_a_different_toll_stays_a_number_contradiction(tmp_path):
     assert not document["updates"]
     (pair,) = toll_pairs(document, "contradictions")
     assert pair["type"] == "number" and pair["update"] is None
+
+
+@needs_model
+def test_the_html_report_lists_updates_apart(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in BLAST_REPORTS))
+    out = tmp_path / "report.html"
+    result = run_cli("score", str(path), "--html", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert 'id="updates"' in html
+    assert "(2026-03-01T08:00:00Z): Twelve people" in html and "Twenty-three people" in html
