@@ -25,8 +25,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from nli.data.corpora import default_data_dir
 from nli.errors import InputError
 from nli.evaluation.fnc import read_fnc
@@ -157,18 +155,18 @@ def run(
     from nli.evaluation.bench import cpu_description
     from nli.model.backends import display_path, load_encoder, load_nli
     from nli.scoring.pipeline import score_articles
-    from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, embed_bodies, featurize
+    from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
 
     sets = article_sets(data_dir, seed, limit)
     nli, encoder = load_nli(model), load_encoder()
     aggregator = Aggregator.load(nli.model_dir / AGGREGATOR_FILE)
 
     def headline_stance(item: dict) -> dict[str, float]:
-        bodies = embed_bodies([a.text for a in item["articles"]], encoder)
-        vector = encoder.encode([item["headline"]])[0]
-        features = featurize([item["headline"]] * len(bodies), np.tile(vector, (len(bodies), 1)), bodies, nli)
-        probs = aggregator.predict_proba(np.stack([f.features for f in features]))
-        return {a.id: float(row[1] - row[0]) for a, row in zip(item["articles"], probs, strict=True)}
+        articles = item["articles"]
+        results = stance_of_articles(
+            item["headline"], [a.text for a in articles], [a.id for a in articles], nli, encoder, aggregator
+        )
+        return {r.article: r.probs["disagree"] - r.probs["agree"] for r in results}
 
     names = configurations or list(CONFIGURATIONS)
     per_config: dict[str, list[dict]] = {name: [] for name in names}
