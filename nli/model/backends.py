@@ -8,6 +8,7 @@ torch, so scoring runs on onnxruntime alone.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -169,6 +170,12 @@ class OnnxNLI:
         return run_batched([tuple(p) for p in pairs], self.tokenizer, self._run, batch_size)
 
 
+def model_input_names(model) -> list[str]:
+    """The tokenizer outputs ``model``'s forward takes, in ONNX input order (MPNet has no token types)."""
+    accepted = inspect.signature(model.forward).parameters
+    return [name for name in ("input_ids", "token_type_ids", "attention_mask") if name in accepted]
+
+
 @dataclass
 class TorchNLI:
     """The reference path: transformers on torch (fp32, or fp16 weights upcast)."""
@@ -185,10 +192,11 @@ class TorchNLI:
         self.torch = torch
         self.tokenizer = PairTokenizer(self.model_dir)
         self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir, dtype=torch.float32).eval()
+        self.input_names = set(model_input_names(self.model))
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         with self.torch.inference_mode():
-            tensors = {k: self.torch.from_numpy(v) for k, v in batch.items()}
+            tensors = {k: self.torch.from_numpy(v) for k, v in batch.items() if k in self.input_names}
             logits = self.model(**tensors).logits.float().numpy()
         return softmax(logits)
 

@@ -2,7 +2,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import MODEL_DIR
+from conftest import MODEL_DIR, needs_data
 
 from nli.model.export import ExportError, Parity, check_parity, measure_parity, parity_pairs
 
@@ -245,3 +245,28 @@ def test_unfused_attention_computes_what_qattention_did_padding_included(tmp_pat
     feed["lengths"] = np.array([6, 6, 6], dtype=np.int32)
     unmasked = ort.InferenceSession(str(path)).run(None, feed)[0]
     assert not np.allclose(unmasked[1:], unfused[1:], atol=1e-3)
+
+
+@needs_data
+def test_an_mpnet_cross_encoder_exports_without_token_types_and_keeps_its_feed_forward_outputs_fp32(tmp_path):
+    """The teacher's encoder (MPNet) has no token types and no BERT fusions: a tiny random one goes through."""
+    torch = pytest.importorskip("torch")
+    from transformers import MPNetConfig, MPNetForSequenceClassification
+
+    from nli.model.backends import OnnxNLI, TorchNLI
+    from nli.model.export import export_nli
+
+    torch.manual_seed(0)
+    config = MPNetConfig(
+        vocab_size=30527, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, num_labels=3
+    )
+    tiny = tmp_path / "tiny-mpnet"
+    MPNetForSequenceClassification(config).eval().save_pretrained(tiny)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        (tiny / name).write_bytes((MODEL_DIR / name).read_bytes())
+    report = export_nli(tiny, tmp_path / "out", pairs=parity_pairs(40), log=lambda m: None)
+    assert report["fp32"]["label_agreement"] == 1.0
+    assert report["int8_recipe"]["fp32"] == [f"/inner/mpnet/encoder/layer.{i}/output/dense/MatMul" for i in (0, 1)]
+    onnx_probs = OnnxNLI(tmp_path / "out").predict_proba([("A man sleeps.", "Nobody sleeps.")])
+    torch_probs = TorchNLI(tmp_path / "out").predict_proba([("A man sleeps.", "Nobody sleeps.")])
+    assert np.abs(onnx_probs - torch_probs).max() < 0.05
