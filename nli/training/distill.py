@@ -155,7 +155,7 @@ def news_pool(
 ) -> list[dict]:
     """The unlabelled pool: ``{premise, hypothesis, label: "", source: origin}`` rows, rebuilt from the seed.
 
-    Pairs in any evaluation split (or in the project's news_pairs) are dropped, a pair
+    Pairs in any evaluation split (or in the project's news_pairs), in either direction, are dropped, a pair
     found under two origins is kept under the first, and each direction is drawn at
     random (the pipeline asks both directions; the student sees either).
     """
@@ -174,7 +174,8 @@ def news_pool(
         for a, b in found[origin]:
             premise, hypothesis = (a, b) if rng.random() < 0.5 else (b, a)
             key = pair_key(premise, hypothesis)
-            if key in blocked or key in seen or pair_key(hypothesis, premise) in seen:
+            reverse = pair_key(hypothesis, premise)
+            if key in blocked or reverse in blocked or key in seen or reverse in seen:
                 continue
             seen.add(key)
             candidates.append({"premise": premise, "hypothesis": hypothesis, "label": "", "source": origin})

@@ -131,3 +131,85 @@ def test_distilled_training_learns_the_teachers_pool_labels_and_resumes_exactly(
     train(recipe, resumed, rows_override=ROWS, max_steps=10)
     train(recipe, resumed, rows_override=ROWS)
     assert _losses(resumed) == pytest.approx(losses, abs=1e-3)
+
+
+class WordEncoder:
+    """Bag-of-words unit vectors: sentences sharing words are near, enough to exercise the pairing."""
+
+    def encode(self, sentences, batch_size=64):
+        vectors = np.zeros((len(sentences), 64), dtype=np.float32)
+        for row, sentence in enumerate(sentences):
+            for word in sentence.lower().strip(".").split():
+                vectors[row, sum(map(ord, word)) % 64] += 1
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _tiny_shared_data(root):
+    import csv
+
+    bodies = {
+        "1": "Storm floods the harbour town of Dale overnight. Three boats sank in the harbour of Dale. The mayor asked residents to stay indoors today.",
+        "2": "Storm floods the harbour town of Dale on Monday. Five boats sank in the harbour of Dale. Schools in Dale stay closed until Friday.",
+        "3": "A new bakery opened in the capital city this week. The bakery sells bread and cakes to many customers.",
+    }
+    (root / "fnc-1").mkdir(parents=True)
+    with (root / "fnc-1" / "train_bodies.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Body ID", "articleBody"])
+        writer.writerows(bodies.items())
+    with (root / "fnc-1" / "train_stances.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Headline", "Body ID", "Stance"])
+        writer.writerows(
+            [
+                ["Storm hits Dale", "1", "agree"],
+                ["Storm hits Dale", "2", "discuss"],
+                ["Storm hits Dale", "3", "unrelated"],
+            ]
+        )
+    semi = root / "semi_automatic_nli_nyu" / "base_news"
+    semi.mkdir(parents=True)
+    premises = [
+        "The central bank raised its interest rate by half a point on Tuesday.",
+        "The central bank kept its interest rate unchanged on Tuesday.",
+        "Heavy rain delayed the final match of the tennis tournament.",
+    ]
+    rows = [
+        {"premise": p, "hypothesis": "Something happened.", "label": "n", "cid": f"doc{i}"}
+        for i, p in enumerate(premises)
+    ]
+    (semi / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    # A premise of the test split never enters the pool, even when a train row repeats it.
+    test_row = {**rows[2], "label1": "n"}
+    (semi / "test.jsonl").write_text(json.dumps(test_row) + "\n")
+
+
+def test_the_news_pool_pairs_across_bodies_of_one_story_and_is_rebuilt_exactly_from_its_seed(tmp_path, monkeypatch):
+    from nli.data.corpora import pair_key
+    from nli.training import distill
+
+    _tiny_shared_data(tmp_path)
+    blocked: set[str] = set()
+    monkeypatch.setattr(distill, "evaluation_keys", lambda root, extra: blocked)
+    settings = PoolSettings(seed=3, fnc_pipeline=100, fnc_similar=100, semi_nli_premises=100)
+
+    def pool_of(settings):
+        return distill.news_pool(settings, tmp_path, encoder=WordEncoder(), log=lambda m: None)
+
+    pool = pool_of(settings)
+    assert pool == pool_of(settings) and pool
+    texts = " ".join(r["premise"] + r["hypothesis"] for r in pool)
+    assert "bakery" not in texts  # an unrelated body is another story
+    assert "tennis" not in texts  # a premise of the semi-nli test split
+    assert all(r["label"] == "" for r in pool)
+    sank = [r for r in pool if "boats sank" in r["premise"] and "boats sank" in r["hypothesis"]]
+    assert len(sank) == 1 and sank[0]["source"] == "fnc-pipeline"  # three boats against five: across bodies
+    bank = [r for r in pool if r["source"] == "semi-nli-premises"]
+    assert len(bank) == 1 and "interest rate" in bank[0]["premise"] + bank[0]["hypothesis"]
+    keys = [pair_hash(r["premise"], r["hypothesis"]) for r in pool]
+    keys += [pair_hash(r["hypothesis"], r["premise"]) for r in pool]
+    assert len(set(keys)) == 2 * len(pool)  # no pair twice, in either direction
+    assert [r["source"] for r in pool_of(PoolSettings(3, 1, 0, 0))] == ["fnc-pipeline"]
+
+    blocked.add(pair_key(sank[0]["hypothesis"], sank[0]["premise"]))  # as if an evaluation split held it
+    assert sank[0] not in pool_of(settings)
