@@ -155,9 +155,10 @@ def news_pool(
 ) -> list[dict]:
     """The unlabelled pool: ``{premise, hypothesis, label: "", source: origin}`` rows, rebuilt from the seed.
 
-    Pairs in any evaluation split (or in the project's news_pairs), in either direction, are dropped, a pair
-    found under two origins is kept under the first, and each direction is drawn at
-    random (the pipeline asks both directions; the student sees either).
+    Pairs in any evaluation split (or in the project's news_pairs), in either
+    direction, are dropped; a pair found under two origins is kept under the first;
+    each pair's direction is drawn at random (the pipeline asks both directions, the
+    student sees either).
     """
     from nli.model.backends import load_encoder
 
