@@ -27,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -208,9 +209,13 @@ class TeacherLabels:
         with np.load(path) as data:
             return cls(data["keys"], data["probs"], json.loads(str(data["meta"])))
 
+    @cached_property
+    def _index(self) -> dict[int, int]:
+        return {int(k): i for i, k in enumerate(self.keys.tolist())}
+
     def lookup(self, rows: list[dict]) -> np.ndarray:
         """Probabilities (float32) for each row; NaN where the teacher did not label it."""
-        index = {int(k): i for i, k in enumerate(self.keys.tolist())}
+        index = self._index
         found = np.full((len(rows), self.probs.shape[1]), np.nan, dtype=np.float32)
         for r, row in enumerate(rows):
             i = index.get(pair_hash(row["premise"], row["hypothesis"]))
@@ -219,14 +224,16 @@ class TeacherLabels:
         return found
 
 
-def rows_to_label(recipe, data_dir: Path | None = None, log: Callable[[str], None] = print) -> list[dict]:
+def rows_to_label(
+    recipe, settings: PoolSettings, data_dir: Path | None = None, log: Callable[[str], None] = print
+) -> list[dict]:
     """The pool and a sample of the student recipe's training mix, one row per distinct pair."""
     from nli.training.trainer import build_mix
 
     section = recipe.distillation
-    pool = news_pool(PoolSettings.from_recipe(section.get("pool", {})), data_dir, log=log)
+    pool = news_pool(settings, data_dir, log=log)
     train, _, _ = build_mix(recipe, data_dir, log=lambda m: None)
-    rng = random.Random(PoolSettings.from_recipe(section.get("pool", {})).seed)
+    rng = random.Random(settings.seed)
     distinct = list({pair_key(r["premise"], r["hypothesis"]): r for r in train}.values())
     rng.shuffle(distinct)
     mix = distinct[: section.get("mix_labelled", len(distinct))]
@@ -249,13 +256,21 @@ def label_with_teacher(
     hash of their pairs, so a changed pool never reuses a stale chunk).
     """
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoModelForSequenceClassification
 
+    from nli.model.backends import PairTokenizer, model_input_names, run_batched, softmax
     from nli.training.trainer import cpu_has_bf16
 
-    tokenizer = AutoTokenizer.from_pretrained(teacher_dir)
+    tokenizer = PairTokenizer(teacher_dir, max_length)
     model = AutoModelForSequenceClassification.from_pretrained(teacher_dir, dtype=torch.float32).eval()
+    inputs = set(model_input_names(model))
     bf16 = cpu_has_bf16()
+
+    def run(batch: dict[str, np.ndarray]) -> np.ndarray:
+        tensors = {k: torch.from_numpy(v) for k, v in batch.items() if k in inputs}
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            return softmax(model(**tensors).logits.float().numpy())
+
     work_dir.mkdir(parents=True, exist_ok=True)
     out = np.zeros((len(rows), model.config.num_labels), dtype=np.float16)
     started, done_now = time.time(), 0
@@ -268,21 +283,7 @@ def label_with_teacher(
         if saved.exists():
             out[start : start + len(chunk)] = np.load(saved)
             continue
-        order = sorted(range(len(chunk)), key=lambda i: len(chunk[i]["premise"]) + len(chunk[i]["hypothesis"]))
-        probs = np.zeros((len(chunk), model.config.num_labels), dtype=np.float32)
-        for b in range(0, len(order), batch_size):
-            picked = order[b : b + batch_size]
-            enc = tokenizer(
-                [chunk[i]["premise"] for i in picked],
-                [chunk[i]["hypothesis"] for i in picked],
-                truncation=True,
-                max_length=max_length,
-                padding=True,
-                return_tensors="pt",
-            )
-            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                logits = model(**enc).logits.float()
-            probs[picked] = torch.softmax(logits, -1).numpy()
+        probs = run_batched([(r["premise"], r["hypothesis"]) for r in chunk], tokenizer, run, batch_size)
         np.save(saved.with_suffix(".tmp.npy"), probs.astype(np.float16))
         saved.with_suffix(".tmp.npy").replace(saved)
         out[start : start + len(chunk)] = probs
@@ -306,7 +307,8 @@ def make_teacher_labels(
     recipe = Recipe.load(recipe_path)
     if not recipe.distillation:
         raise ValueError(f"{recipe_path}: the recipe has no [distillation] section")
-    rows = rows_to_label(recipe, data_dir, log=log_stderr)[:limit]
+    settings = PoolSettings.from_recipe(recipe.distillation.get("pool", {}))
+    rows = rows_to_label(recipe, settings, data_dir, log=log_stderr)[:limit]
     work = cache_root() / "teacher-labels" / out.stem
     probs = label_with_teacher(teacher_dir, rows, work, log=log_stderr)
     trained = teacher_dir / "trained_steps.json"
@@ -314,7 +316,7 @@ def make_teacher_labels(
         "teacher": str(teacher_dir),
         "teacher_steps": json.loads(trained.read_text()) if trained.exists() else None,
         "recipe": recipe.name,
-        "pool": asdict(PoolSettings.from_recipe(recipe.distillation.get("pool", {}))),
+        "pool": asdict(settings),
         "mix_labelled": recipe.distillation.get("mix_labelled"),
         "rows": {origin: sum(r["source"] == origin for r in rows) for origin in POOL_ORIGINS}
         | {"training-mix": sum(r["source"] not in POOL_ORIGINS for r in rows)},
@@ -365,6 +367,7 @@ def student_rows(
     not cover the pool (it was made from other settings).
     """
     from nli.paths import PROJECT_ROOT
+    from nli.training.trainer import sample_rows
 
     section = recipe.distillation
     labels = TeacherLabels.load(PROJECT_ROOT / section["labels"])
@@ -385,8 +388,6 @@ def student_rows(
             "was made from other pool settings (make it again with `nli teacher-labels`)"
         )
     pool = [row for row, ok in zip(pool, labelled, strict=True) if ok]
-    from nli.training.trainer import sample_rows
-
     rng = random.Random(recipe.seed)
     rows = train_rows + sample_rows(pool, section.get("pool_rate", 1.0), rng)
     rng.shuffle(rows)
