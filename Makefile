@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher teacher-labels student thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
+.PHONY: install demo test lint format train teacher teacher-labels student v2 thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,13 @@ teacher-labels: $(TEACHER_STAMP)
 
 student: $(STAMP)
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/minilm-student-v2.toml --run-dir $(RUNS)/minilm-student-v2
+
+# The whole of model v2 in order, each step skipped once its output exists and resumed
+# otherwise: one command to restart in the background after an interrupted session.
+v2: $(TEACHER_STAMP)
+	test -f $(RUNS)/mpnet-teacher-v2/final/mix.json || $(MAKE) teacher
+	test -f $(TEACHER_LABELS) || $(MAKE) teacher-labels
+	$(MAKE) student
 
 # nli score-sets on FNC-1 training story clusters, local and Ray, 1 and 2 workers; rewrites
 # eval/BENCH_SETS.md (SIZES="100 400 1600" by default: about an hour per size on 2 cores).

@@ -248,8 +248,8 @@ def test_unfused_attention_computes_what_qattention_did_padding_included(tmp_pat
 
 
 @needs_data
-def test_an_mpnet_cross_encoder_exports_without_token_types_and_keeps_its_feed_forward_outputs_fp32(tmp_path):
-    """The teacher's encoder (MPNet) has no token types and no BERT fusions: a tiny random one goes through."""
+def test_an_mpnet_cross_encoder_exports_without_token_types_smoothed_and_split(tmp_path):
+    """The teacher's encoder (MPNet) has no token types and no fused attention: a tiny random one goes through."""
     torch = pytest.importorskip("torch")
     from transformers import MPNetConfig, MPNetForSequenceClassification
 
@@ -266,7 +266,15 @@ def test_an_mpnet_cross_encoder_exports_without_token_types_and_keeps_its_feed_f
         (tiny / name).write_bytes((MODEL_DIR / name).read_bytes())
     report = export_nli(tiny, tmp_path / "out", pairs=parity_pairs(40), log=lambda m: None)
     assert report["fp32"]["label_agreement"] == 1.0
-    assert report["int8_recipe"]["fp32"] == [f"/inner/mpnet/encoder/layer.{i}/output/dense/MatMul" for i in (0, 1)]
+    recipe = report["int8_recipe"]
+    assert recipe["model_type"] == "mpnet"
+    assert recipe["outlier_split"] == [f"/inner/mpnet/encoder/layer.{i}/output/dense/MatMul" for i in (0, 1)]
+    assert len(recipe["smoothed"]) == 2
+    import onnx
+
+    graph = onnx.load(str(tmp_path / "out" / "onnx" / "model_int8.onnx")).graph
+    kept_fp32 = [n.name for n in graph.node if n.op_type == "MatMul" and n.name.endswith("_wide_channels/out")]
+    assert len(kept_fp32) == 2
     onnx_probs = OnnxNLI(tmp_path / "out").predict_proba([("A man sleeps.", "Nobody sleeps.")])
     torch_probs = TorchNLI(tmp_path / "out").predict_proba([("A man sleeps.", "Nobody sleeps.")])
     assert np.abs(onnx_probs - torch_probs).max() < 0.05
