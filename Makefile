@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher teacher-labels student v2 thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
+.PHONY: install demo test lint format train teacher teacher-export teacher-labels student v2 thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,13 +56,19 @@ $(TEACHER_STAMP): $(STAMP)
 teacher: $(TEACHER_STAMP)
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/mpnet-teacher-v2.toml --run-dir $(RUNS)/mpnet-teacher-v2
 
-# Model v2's student, in two steps. teacher-labels: the finished teacher labels the news
-# pool and a sample of the training mix into a small fp16 file kept in the repository
-# (resumable; hours on 2 cores). student: distils v1.3 on those labels and the gold ones,
-# without the teacher (checkpoints under RUNS; run it again to resume).
+# Model v2's student, in three steps. teacher-export: the finished teacher as fp16
+# weights and int8 ONNX, outside the repository (with its parity figures).
+# teacher-labels: the teacher's int8 graph labels the news pool and a sample of the
+# training mix into a small fp16 file kept in the repository (resumable; about an hour
+# on 2 cores). student: distils v1.3 on those labels and the gold ones, without the
+# teacher (checkpoints under RUNS; run it again to resume).
+TEACHER_EXPORT := $(RUNS)/mpnet-teacher-v2/export
 TEACHER_LABELS := models/mpnet-teacher-v2/teacher-labels.npz
+teacher-export: $(TEACHER_STAMP)
+	$(BIN)/nli export $(RUNS)/mpnet-teacher-v2/final --out $(TEACHER_EXPORT)
+
 teacher-labels: $(TEACHER_STAMP)
-	$(BIN)/nli teacher-labels --teacher $(RUNS)/mpnet-teacher-v2/final --out $(TEACHER_LABELS)
+	$(BIN)/nli teacher-labels --teacher $(TEACHER_EXPORT) --out $(TEACHER_LABELS)
 
 student: $(STAMP)
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/minilm-student-v2.toml --run-dir $(RUNS)/minilm-student-v2
@@ -71,6 +77,7 @@ student: $(STAMP)
 # otherwise: one command to restart in the background after an interrupted session.
 v2: $(TEACHER_STAMP)
 	test -f $(RUNS)/mpnet-teacher-v2/final/mix.json || $(MAKE) teacher
+	test -f $(TEACHER_EXPORT)/parity.json || $(MAKE) teacher-export
 	test -f $(TEACHER_LABELS) || $(MAKE) teacher-labels
 	$(MAKE) student
 

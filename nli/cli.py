@@ -215,7 +215,9 @@ def cmd_stance_train(args: argparse.Namespace) -> int:
 def cmd_teacher_labels(args: argparse.Namespace) -> int:
     from nli.training.distill import make_teacher_labels
 
-    make_teacher_labels(args.recipe, args.teacher, args.out, data_dir=args.data_dir, limit=args.limit)
+    make_teacher_labels(
+        args.recipe, args.teacher, args.out, data_dir=args.data_dir, limit=args.limit, backend=args.backend
+    )
     return 0
 
 
@@ -425,6 +427,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     labels.add_argument("--recipe", type=Path, default=RECIPES_DIR / "minilm-student-v2.toml")
     labels.add_argument("--teacher", type=Path, required=True, help="the teacher's model directory")
+    labels.add_argument(
+        "--backend",
+        choices=("onnx", "torch"),
+        default="onnx",
+        help="onnx: the teacher's int8 graph (nli export it first; default); torch: its weights in bf16 autocast",
+    )
     labels.add_argument("--out", type=Path, required=True, help="the labels file (.npz) the recipe names")
     labels.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
     labels.add_argument("--limit", type=positive_int, help="label only the first N pairs (smoke runs)")

@@ -178,11 +178,12 @@ def model_input_names(model) -> list[str]:
 
 @dataclass
 class TorchNLI:
-    """The reference path: transformers on torch (fp32, or fp16 weights upcast)."""
+    """The reference path: transformers on torch (fp32, or fp16 weights upcast; ``bf16``: in bf16 autocast)."""
 
     model_dir: Path
     threads: int | None = None
     name: str = "torch"
+    bf16: bool = False
 
     def __post_init__(self) -> None:
         import torch
@@ -195,7 +196,7 @@ class TorchNLI:
         self.input_names = set(model_input_names(self.model))
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
-        with self.torch.inference_mode():
+        with self.torch.inference_mode(), self.torch.autocast("cpu", dtype=self.torch.bfloat16, enabled=self.bf16):
             tensors = {k: self.torch.from_numpy(v) for k, v in batch.items() if k in self.input_names}
             logits = self.model(**tensors).logits.float().numpy()
         return softmax(logits)

@@ -62,3 +62,15 @@ def test_torch_and_onnx_share_the_interface_and_agree(onnx_model):
     a, b = torch_model.predict_proba(pairs), onnx_model.predict_proba(pairs)
     assert a.shape == b.shape == (2, 3)
     assert np.abs(a - b).max() < 0.25
+
+
+@needs_model
+def test_torch_in_bf16_autocast_stays_near_fp32():
+    pytest.importorskip("torch")
+    from nli.model.backends import TorchNLI
+
+    pairs = [("The bridge is open.", "The bridge is closed."), ("The bridge is open.", "Traffic crosses the bridge.")]
+    fp32, bf16 = TorchNLI(MODEL_DIR), TorchNLI(MODEL_DIR, bf16=True)
+    a, b = fp32.predict_proba(pairs), bf16.predict_proba(pairs)
+    assert not np.array_equal(a, b)  # the autocast is really on
+    assert np.abs(a - b).max() < 0.1 and (a.argmax(1) == b.argmax(1)).all()

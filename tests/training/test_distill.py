@@ -11,10 +11,44 @@ from nli.training.distill import (  # noqa: E402
     PoolSettings,
     TeacherLabels,
     distillation_loss,
+    label_with_teacher,
     pair_hash,
     student_rows,
 )
 from nli.training.trainer import Recipe, target_id, train  # noqa: E402
+
+
+class CountingTeacher:
+    """A stand-in backend: p(contradiction) is the premise's length, and every pair it is asked is counted."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def predict_proba(self, pairs, batch_size=32):
+        self.asked += len(pairs)
+        c = np.array([len(p) / 100 for p, _ in pairs], dtype=np.float32)
+        return np.stack([1 - c, np.zeros_like(c), c], axis=1)
+
+
+def test_teacher_labelling_saves_chunks_and_resumes_without_asking_again(tmp_path, monkeypatch):
+    import nli.training.distill as distill
+
+    monkeypatch.setattr(distill, "LABEL_CHUNK", 4)
+    rows = [{"premise": "x" * n, "hypothesis": "h"} for n in range(1, 11)]
+    teacher = CountingTeacher()
+    first = label_with_teacher(teacher, rows, tmp_path, log=lambda m: None)
+    assert teacher.asked == 10 and len(list(tmp_path.glob("chunk-*.npy"))) == 3
+    assert first.dtype == np.float16 and np.allclose(first[:, 2], [n / 100 for n in range(1, 11)], atol=1e-3)
+    # An interrupted run lost its last chunk: only that one is asked again.
+    sorted(tmp_path.glob("chunk-*.npy"))[-1].unlink()
+    again = CountingTeacher()
+    assert np.array_equal(label_with_teacher(again, rows, tmp_path, log=lambda m: None), first)
+    assert again.asked == 2
+    # A changed pool does not reuse a chunk whose pairs differ.
+    rows[0] = {"premise": "changed", "hypothesis": "h"}
+    changed = CountingTeacher()
+    label_with_teacher(changed, rows, tmp_path, log=lambda m: None)
+    assert changed.asked == 4
 
 
 def test_pair_hash_follows_the_deduplication_key_and_the_direction():
