@@ -67,10 +67,16 @@ def article_sets(data_dir: Path | None = None, seed: int = 0, limit: int | None 
     return sets[:limit] if limit else sets
 
 
+# Pseudo-counts of "nothing compared" in the agreement_with_prior diagnostic: one
+# agreeing pair alone then scores 1/3, five of them 5/7.
+AGREEMENT_PRIOR = 2
+
 # Scores of an article pair other than the agreement matrix, reported beside it to
 # show where the signal is: higher means "more likely on opposite sides".
 DIAGNOSTICS = {
     "fewer_shared_pairs": "minus the number of labelled sentence pairs between the two articles",
+    "agreement_with_prior": "minus (agree - contradict) / (agree + contradict + 2): the matrix's score "
+    "drawn towards 0 where few pairs were compared",
     "claim_stances": "shared claims the two take opposite sides of, minus those they take the same side of",
     "headline_stance": "difference of p(disagree) - p(agree) of the two articles on the set's *headline* "
     "(stance aggregator; an oracle: nli score never sees the headline)",
@@ -99,6 +105,8 @@ def set_figures(report, sides: dict[str, str], headline_stance: dict[str, float]
                 "opposite": sides[a] != sides[b],
                 "agreement": matrix.score(i, j) or 0.0,
                 "fewer_shared_pairs": -shared.get(frozenset((a, b)), 0),
+                "agreement_with_prior": -(matrix.agree[i][j] - matrix.contradict[i][j])
+                / (matrix.agree[i][j] + matrix.contradict[i][j] + AGREEMENT_PRIOR),
                 "claim_stances": sum(1 if x != y else -1 for x, y in taken),
             }
             if headline_stance:

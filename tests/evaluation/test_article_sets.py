@@ -47,5 +47,10 @@ def test_eval_sets_through_the_cli(tmp_path):
     slots = document["configurations"]["slots"]
     assert slots["sets"] == 2 and slots["article_pairs"] > 0
     assert "| + slot comparison" in out.read_text()
-    assert set(slots["diagnostic_auc"]) == {"fewer_shared_pairs", "claim_stances", "headline_stance"}
+    assert set(slots["diagnostic_auc"]) == {
+        "fewer_shared_pairs",
+        "agreement_with_prior",
+        "claim_stances",
+        "headline_stance",
+    }
     assert json.loads(out.with_suffix(".json").read_text()) == document
