@@ -189,6 +189,11 @@ class TorchNLI:
         import torch
         from transformers import AutoModelForSequenceClassification
 
+        if not any((self.model_dir / name).exists() for name in ("model.safetensors", "pytorch_model.bin")):
+            raise ModelError(
+                f"{self.model_dir} has no torch weights (model.safetensors): it ships its ONNX graph only; "
+                "use the onnx backend"
+            )
         torch.set_num_threads(self.threads or default_threads())
         self.torch = torch
         self.tokenizer = PairTokenizer(self.model_dir)

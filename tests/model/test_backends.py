@@ -74,3 +74,14 @@ def test_torch_in_bf16_autocast_stays_near_fp32():
     a, b = fp32.predict_proba(pairs), bf16.predict_proba(pairs)
     assert not np.array_equal(a, b)  # the autocast is really on
     assert np.abs(a - b).max() < 0.1 and (a.argmax(1) == b.argmax(1)).all()
+
+
+def test_torch_backend_on_an_onnx_only_model_is_a_clear_error(tmp_path):
+    pytest.importorskip("torch")
+    from nli.errors import ModelError
+    from nli.model.backends import TorchNLI
+
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        (tmp_path / name).write_bytes((MODEL_DIR / name).read_bytes())
+    with pytest.raises(ModelError, match="no torch weights.*onnx backend"):
+        TorchNLI(tmp_path)
