@@ -72,6 +72,8 @@ def test_pool_settings_reject_unknown_keys():
     with pytest.raises(ValueError, match="unknown settings"):
         PoolSettings.from_recipe({"seed": 1, "fnc_pipline": 5})
     assert PoolSettings.from_recipe({"fnc_similar": 3}).size_of("fnc-similar") == 3
+    with pytest.raises(ValueError, match="cross_story_label"):
+        PoolSettings.from_recipe({"cross_story_label": "unrelated"})
 
 
 def test_distillation_loss_is_the_gold_loss_the_kl_or_their_mix():
@@ -244,6 +246,14 @@ def test_the_news_pool_pairs_across_bodies_of_one_story_and_is_rebuilt_exactly_f
     keys += [pair_hash(r["hypothesis"], r["premise"]) for r in pool]
     assert len(set(keys)) == 2 * len(pool)  # no pair twice, in either direction
     assert [r["source"] for r in pool_of(PoolSettings(3, 1, 0, 0))] == ["fnc-pipeline"]
+
+    crossed = pool_of(
+        PoolSettings(seed=3, fnc_pipeline=100, fnc_similar=100, semi_nli_premises=100, cross_story_label="neutral")
+    )
+    assert [(r["premise"], r["label"]) for r in crossed if r["source"] == "semi-nli-premises"] == [
+        (bank[0]["premise"], "neutral")
+    ]
+    assert all(r["label"] == "" for r in crossed if r["source"] != "semi-nli-premises")
 
     blocked.add(pair_key(sank[0]["hypothesis"], sank[0]["premise"]))  # as if an evaluation split held it
     assert sank[0] not in pool_of(settings)
