@@ -75,7 +75,7 @@ AGREEMENT_PRIOR = 2
 # show where the signal is: higher means "more likely on opposite sides".
 DIAGNOSTICS = {
     "fewer_shared_pairs": "minus the number of labelled sentence pairs between the two articles",
-    "agreement_with_prior": "minus (agree - contradict) / (agree + contradict + 2): the matrix's score "
+    "agreement_with_prior": f"minus (agree - contradict) / (agree + contradict + {AGREEMENT_PRIOR}): the matrix's score "
     "drawn towards 0 where few pairs were compared",
     "claim_stances": "shared claims the two take opposite sides of, minus those they take the same side of",
     "headline_stance": "difference of p(disagree) - p(agree) of the two articles on the set's *headline* "

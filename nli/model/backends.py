@@ -226,13 +226,15 @@ def predict_in_blocks(
     return np.concatenate(blocks)
 
 
-def load_nli(model: str | Path | None = None, backend: str = "onnx", threads: int | None = None) -> NLIBackend:
-    """Load the cross-encoder with the chosen backend (``onnx`` or ``torch``)."""
+def load_nli(
+    model: str | Path | None = None, backend: str = "onnx", threads: int | None = None, bf16: bool = False
+) -> NLIBackend:
+    """Load the cross-encoder with the chosen backend (``onnx`` or ``torch``; ``bf16``: torch in bf16 autocast)."""
     model_dir = resolve_model_dir(model)
     if backend == "onnx":
         return OnnxNLI(model_dir, threads=threads)
     if backend == "torch":
-        return TorchNLI(model_dir, threads=threads)
+        return TorchNLI(model_dir, threads=threads, bf16=bf16)
     raise ValueError(f"unknown backend {backend!r}; choose onnx or torch")
 
 

@@ -301,7 +301,7 @@ def make_teacher_labels(
     about three times the speed of torch in bf16 here), ``torch`` with its weights in
     bf16 autocast where the CPU has it.
     """
-    from nli.model.backends import OnnxNLI, TorchNLI
+    from nli.model.backends import load_nli
     from nli.paths import cache_root
     from nli.training.trainer import Recipe, cpu_has_bf16
 
@@ -314,12 +314,7 @@ def make_teacher_labels(
     settings = PoolSettings.from_recipe(recipe.distillation.get("pool", {}))
     rows = rows_to_label(recipe, settings, data_dir, log=log_stderr)[:limit]
     work = cache_root() / "teacher-labels" / out.stem
-    if backend == "onnx":
-        teacher = OnnxNLI(teacher_dir)
-    elif backend == "torch":
-        teacher = TorchNLI(teacher_dir, bf16=cpu_has_bf16())
-    else:
-        raise ValueError(f"unknown backend {backend!r}; choose onnx or torch")
+    teacher = load_nli(teacher_dir, backend, bf16=backend == "torch" and cpu_has_bf16())
     probs = label_with_teacher(teacher, rows, work, log=log_stderr)
     trained = teacher_dir / "trained_steps.json"
     meta = {
