@@ -8,7 +8,7 @@ STAGES := minilm-news-v1 minilm-news-v1.1 minilm-news-v1.2 minilm-news-v1.3
 MODEL := models/minilm-nli-news
 LIMIT ?=
 
-.PHONY: install demo test lint format train teacher teacher-export teacher-labels student v2 thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-sets bench-train eval-splitters dist clean
+.PHONY: install demo test lint format train teacher teacher-export teacher-labels student v2 thresholds combiner eval-sets eval-slots export eval eval-stance stance-model bench bench-openvino bench-sets bench-train eval-splitters dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -130,6 +130,11 @@ eval-stance: $(STAMP)
 # Speed of torch vs ONNX and of `nli score`; rewrites eval/BENCH.md.
 bench: $(STAMP)
 	$(BIN)/nli bench --output eval/BENCH.md
+
+# OpenVINO's CPU runtime (NNCF int8) against onnxruntime: a section of eval/BENCH.md.
+bench-openvino: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[openvino]"
+	$(BIN)/nli bench --only openvino --output eval/BENCH.md
 
 # pysbd against the other download-free splitters on hand-split news paragraphs.
 eval-splitters: $(STAMP)

@@ -534,9 +534,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--only",
-        choices=["long-text", "score"],
-        help="remeasure one part (long texts, or nli score's wall time by set size) and keep the rest from "
-        "--output's .json twin",
+        choices=["long-text", "score", "openvino"],
+        help="remeasure one part (long texts, nli score's wall time by set size, or OpenVINO against onnxruntime) "
+        "and keep the rest from --output's .json twin",
     )
     bench.set_defaults(func=cmd_bench)
 

@@ -485,6 +485,10 @@ def markdown(result: dict) -> str:
             "stay flat as the article grows.",
             "",
         ]
+    if result.get("openvino"):
+        from nli.evaluation.openvino_bench import markdown_section
+
+        lines += markdown_section(result["openvino"])
     return "\n".join(lines)
 
 
@@ -502,6 +506,14 @@ def bench_command(args) -> int:
             )
         if args.only == "long-text":
             result["long_text"] = long_text(args.long_text_mb)
+        elif args.only == "openvino":
+            from nli.evaluation.openvino_bench import measure_openvino, require_openvino
+            from nli.model.backends import default_threads
+
+            require_openvino()
+            model_dir = resolve_model_dir(None, DEFAULT_NLI_MODEL)
+            threads = args.threads or default_threads()
+            result["openvino"] = measure_openvino(model_dir, _fp32_onnx(model_dir), threads, args.repeats)
         else:
             result.update(score_scaling(tuple(args.sizes), args.repeats))
         result.setdefault("remeasured", {})[args.only] = datetime.date.today().isoformat()
@@ -509,5 +521,9 @@ def bench_command(args) -> int:
         result = run(
             threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes), long_text_mb=args.long_text_mb
         )
+        # The OpenVINO section needs an optional extra and is measured on its own; keep the last one (it is dated).
+        previous = args.output.with_suffix(".json") if args.output else None
+        if previous and previous.exists() and "openvino" in (earlier := json.loads(previous.read_text())):
+            result["openvino"] = earlier["openvino"]
     write_measurement(result, markdown(result), args.output, args.json)
     return 0

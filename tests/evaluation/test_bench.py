@@ -78,6 +78,7 @@ def test_the_bench_runs_end_to_end_from_an_empty_cache(tmp_path):
     from conftest import run_cli
 
     out = tmp_path / "BENCH.md"
+    out.with_suffix(".json").write_text(json.dumps({"openvino": openvino_result()}))
     result = run_cli(
         "bench",
         "--repeats",
@@ -97,3 +98,60 @@ def test_the_bench_runs_end_to_end_from_an_empty_cache(tmp_path):
     assert set(document["nli_pairs_per_s"]) == {"torch_fp32", "onnx_fp32", "onnx_int8"}
     assert document["onnx_ran_without_torch"] and len(document["long_text"]) == 1
     assert "## Long articles" in out.read_text()
+    # The OpenVINO section is measured apart (optional extra): a full run keeps the last one.
+    assert document["openvino"] == openvino_result() and "## OpenVINO" in out.read_text()
+
+
+def openvino_result() -> dict:
+    checks = {"news_pairs": 488, "LingNLI val": 1024}
+    return {
+        "date": "2026-11-29",
+        "cpu": "a CPU",
+        "threads": 2,
+        "versions": {"openvino": "2026.4.1", "nncf": "3.4.0"},
+        "calibration_pairs": 300,
+        "quantize_seconds": 12.0,
+        "checked_pairs": checks,
+        "agreement_with_torch_fp32": {
+            "onnxruntime_int8": {"news_pairs": 0.99, "LingNLI val": 0.981},
+            "openvino_nncf_int8": {"news_pairs": 0.982, "LingNLI val": 0.967},
+        },
+        "pairs_per_s": {
+            "onnxruntime_int8": {"1": 400.0, "8": 580.0, "32": 850.0},
+            "openvino_nncf_int8": {"1": 410.0, "8": 800.0, "32": 880.0},
+        },
+        "speedup_batch32": 1.029,
+        "speedup_batch32_rounds": [1.01, 1.03, 1.07],
+        "adopted": False,
+    }
+
+
+def test_openvino_is_adopted_only_when_both_faster_and_in_agreement():
+    from nli.evaluation.openvino_bench import meets_the_bar
+
+    assert meets_the_bar(1.25, [0.99, 0.985])
+    assert not meets_the_bar(1.25, [0.99, 0.967])  # fast, but one check below 98%
+    assert not meets_the_bar(1.03, [0.995, 0.99])  # agrees, but not 20% faster
+
+
+def test_openvino_section_lists_both_runtimes_and_the_verdict():
+    from nli.evaluation.openvino_bench import markdown_section
+
+    result = openvino_result()
+    text = "\n".join(markdown_section(result))
+    assert "| openvino_nncf_int8 | 410.0 | 800.0 | 880.0 | 98.2% | 96.7% |" in text
+    assert "**1.029×** (rounds 1.01–1.07)" in text and "**not adopted**" in text
+
+
+def test_bench_only_openvino_without_openvino_installed_is_a_clear_error(tmp_path):
+    from conftest import run_cli
+
+    blocked = tmp_path / "blocked"
+    (blocked / "openvino").mkdir(parents=True)
+    (blocked / "openvino" / "__init__.py").write_text("raise ImportError('not installed')\n")
+    out = tmp_path / "BENCH.md"
+    out.with_suffix(".json").write_text(json.dumps({"machine": {}}))
+    result = run_cli("bench", "--only", "openvino", "--output", str(out), env={"PYTHONPATH": str(blocked)})
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "pip install -e '.[openvino]'" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
