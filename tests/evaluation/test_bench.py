@@ -109,6 +109,7 @@ def openvino_result() -> dict:
         "cpu": "a CPU",
         "threads": 2,
         "versions": {"openvino": "2026.4.1", "nncf": "3.4.0"},
+        "inference_precision": "bf16",
         "calibration_pairs": 300,
         "quantize_seconds": 12.0,
         "checked_pairs": checks,
