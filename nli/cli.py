@@ -53,27 +53,22 @@ def cmd_score(args: argparse.Namespace) -> int:
     from nli.model.backends import load_nli
     from nli.scoring.pipeline import score_articles
     from nli.scoring.report import render_terminal
-    from nli.scoring.verdicts import Thresholds
+    from nli.scoring.sets import ScoreOptions
 
     check_outputs(
         output_file_problems(args.output, "--output", args.paths)
         + output_file_problems(args.html, "--html", args.paths)
     )
-    nli = load_nli(args.model, args.backend)
-    thresholds = Thresholds.for_model(nli.model_dir).overridden(args.threshold, args.entailment_threshold, args.rule)
+    options = ScoreOptions.from_args(args)
+    nli = load_nli(options.model, options.backend)
     report = score_articles(
         args.paths,
         nli=nli,
-        backend=args.backend,
-        model=args.model,
-        thresholds=thresholds,
-        min_similarity=args.min_similarity,
-        top_k=args.top_k,
-        within_article=args.within_article,
-        allow_single=args.allow_single,
-        compare_slots=not args.model_only,
-        article_stances=not args.pair_stances_only,
+        backend=options.backend,
+        model=options.model,
+        thresholds=options.thresholds_for(nli.model_dir),
         progress=_stderr_progress(),
+        **options.pipeline_settings(),
     )
     if args.html:
         from nli.scoring.html import render_score_html

@@ -51,20 +51,7 @@ def score_sets_command(args) -> int:
     )
     if args.output.exists() and args.output.stat().st_size and not args.resume:
         raise InputError([f"--output {args.output}: exists; pass --resume to go on from it, or choose another file"])
-    options = ScoreOptions(
-        model=args.model,
-        backend=args.backend,
-        threshold=args.threshold,
-        entailment_threshold=args.entailment_threshold,
-        rule=args.rule,
-        min_similarity=args.min_similarity,
-        top_k=args.top_k,
-        top=args.top,
-        within_article=args.within_article,
-        allow_single=args.allow_single,
-        compare_slots=not args.model_only,
-        article_stances=not args.pair_stances_only,
-    )
+    options = ScoreOptions.from_args(args)
     if args.engine == "ray" or args.workers > 1:
         # Load the models here once, so a missing or broken one is exit 3 with its file named,
         # not a worker or an actor dying with a traceback.

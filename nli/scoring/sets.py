@@ -21,6 +21,7 @@ from pathlib import Path
 from nli.errors import InputError
 from nli.outputs import json_text
 from nli.scoring.articles import Article, article_from_record, jsonl_lines
+from nli.scoring.verdicts import Thresholds
 
 
 @dataclass
@@ -53,8 +54,41 @@ class ScoreOptions:
     article_stances: bool = True
     threads: int | None = None
 
+    @classmethod
+    def from_args(cls, args) -> ScoreOptions:
+        """The options of ``nli score`` and ``nli score-sets``, from their parsed command line."""
+        return cls(
+            model=args.model,
+            backend=args.backend,
+            threshold=args.threshold,
+            entailment_threshold=args.entailment_threshold,
+            rule=args.rule,
+            min_similarity=args.min_similarity,
+            top_k=args.top_k,
+            top=args.top,
+            within_article=args.within_article,
+            allow_single=args.allow_single,
+            compare_slots=not args.model_only,
+            article_stances=not args.pair_stances_only,
+        )
+
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def pipeline_settings(self) -> dict:
+        """The keyword arguments of :func:`nli.scoring.pipeline.score_articles` these options set."""
+        return {
+            "min_similarity": self.min_similarity,
+            "top_k": self.top_k,
+            "within_article": self.within_article,
+            "allow_single": self.allow_single,
+            "compare_slots": self.compare_slots,
+            "article_stances": self.article_stances,
+        }
+
+    def thresholds_for(self, model_dir: Path) -> Thresholds:
+        """The model's verdict thresholds with these options' overrides."""
+        return Thresholds.for_model(model_dir).overridden(self.threshold, self.entailment_threshold, self.rule)
 
 
 def iter_sets(path: Path) -> Iterator[SetInput]:
@@ -126,14 +160,11 @@ class SetScorer:
 
     def __init__(self, options: ScoreOptions):
         from nli.model.backends import load_encoder, load_nli
-        from nli.scoring.verdicts import Thresholds
 
         self.options = options
         self.nli = load_nli(options.model, options.backend, threads=options.threads)
         self.encoder = load_encoder(options.backend, threads=options.threads)
-        self.thresholds = Thresholds.for_model(self.nli.model_dir).overridden(
-            options.threshold, options.entailment_threshold, options.rule
-        )
+        self.thresholds = options.thresholds_for(self.nli.model_dir)
 
     def __call__(self, item: SetInput) -> dict:
         from nli.scoring.pipeline import score_articles
@@ -146,12 +177,7 @@ class SetScorer:
                 nli=self.nli,
                 encoder=self.encoder,
                 thresholds=self.thresholds,
-                min_similarity=self.options.min_similarity,
-                top_k=self.options.top_k,
-                within_article=self.options.within_article,
-                allow_single=self.options.allow_single,
-                compare_slots=self.options.compare_slots,
-                article_stances=self.options.article_stances,
+                **self.options.pipeline_settings(),
             )
         except InputError as err:
             return {"set": item.set_id, "error": err.problems}
