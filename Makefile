@@ -50,11 +50,13 @@ $(TEACHER_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e ".[torch,dev,ray,teacher]"
 	touch $(TEACHER_STAMP)
 
-# The all-mpnet-base-v2 teacher of model v2: many hours on 2 cores, bf16 autocast,
-# checkpoints under RUNS; run it again to resume. Held-out accuracy at 10k, 20k, 40k,
-# 80k and 160k pairs goes to $(RUNS)/mpnet-teacher-v2/curve.jsonl.
+# The all-mpnet-base-v2 teacher of model v2, bf16 autocast, checkpoints under RUNS; run
+# it again to resume. TEACHER names its recipe: mpnet-teacher-v2-one-session (default:
+# about 95 minutes on 2 cores, so that training, export and labelling end in one
+# session) or mpnet-teacher-v2 (two epochs, about 8 hours; for a machine that lasts).
+TEACHER ?= mpnet-teacher-v2-one-session
 teacher: $(TEACHER_STAMP)
-	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/mpnet-teacher-v2.toml --run-dir $(RUNS)/mpnet-teacher-v2
+	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/$(TEACHER).toml --run-dir $(RUNS)/$(TEACHER)
 
 # Model v2's student, in three steps. teacher-export: the finished teacher as fp16
 # weights and int8 ONNX, outside the repository (with its parity figures).
@@ -62,10 +64,10 @@ teacher: $(TEACHER_STAMP)
 # training mix into a small fp16 file kept in the repository (resumable; about an hour
 # on 2 cores). student: distils v1.3 on those labels and the gold ones, without the
 # teacher (checkpoints under RUNS; run it again to resume).
-TEACHER_EXPORT := $(RUNS)/mpnet-teacher-v2/export
+TEACHER_EXPORT := $(RUNS)/$(TEACHER)/export
 TEACHER_LABELS := models/mpnet-teacher-v2/teacher-labels.npz
 teacher-export: $(TEACHER_STAMP)
-	$(BIN)/nli export $(RUNS)/mpnet-teacher-v2/final --out $(TEACHER_EXPORT)
+	$(BIN)/nli export $(RUNS)/$(TEACHER)/final --out $(TEACHER_EXPORT)
 
 teacher-labels: $(TEACHER_STAMP)
 	$(BIN)/nli teacher-labels --teacher $(TEACHER_EXPORT) --out $(TEACHER_LABELS)
@@ -76,12 +78,12 @@ student: $(STAMP)
 # The whole of model v2 in order, each step skipped once its output exists and resumed
 # otherwise: one command to restart in the background after an interrupted session.
 v2: $(TEACHER_STAMP)
-	test -f $(RUNS)/mpnet-teacher-v2/final/mix.json || $(MAKE) teacher
+	test -f $(RUNS)/$(TEACHER)/final/mix.json || $(MAKE) teacher
 	test -f $(TEACHER_EXPORT)/parity.json || $(MAKE) teacher-export
 	test -f $(TEACHER_LABELS) || $(MAKE) teacher-labels
 	test -f $(RUNS)/minilm-student-v2/final/mix.json || $(MAKE) student
 	test -f $(RUNS)/minilm-student-v2/RESULTS.md || $(MAKE) student-eval
-	test -f $(RUNS)/mpnet-teacher-v2/RESULTS.md || $(MAKE) teacher-eval
+	test -f $(RUNS)/$(TEACHER)/RESULTS.md || $(MAKE) teacher-eval
 
 # Model v2's candidates, checked outside the repository before anything ships: each
 # exported to int8 ONNX beside its run and scored on every evaluation split, for the
@@ -93,7 +95,7 @@ student-eval: $(STAMP)
 	$(BIN)/nli eval --all-splits --model $(STUDENT_EXPORT) --results $(RUNS)/minilm-student-v2/RESULTS.md
 
 teacher-eval: $(TEACHER_STAMP)
-	$(BIN)/nli eval --all-splits --model $(TEACHER_EXPORT) --results $(RUNS)/mpnet-teacher-v2/RESULTS.md
+	$(BIN)/nli eval --all-splits --model $(TEACHER_EXPORT) --results $(RUNS)/$(TEACHER)/RESULTS.md
 
 # nli score-sets on FNC-1 training story clusters, local and Ray, 1 and 2 workers; rewrites
 # eval/BENCH_SETS.md (SIZES="100 400 1600" by default: about an hour per size on 2 cores).

@@ -540,6 +540,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench_sets.add_argument(
         "--engines", nargs="+", choices=["local", "ray"], default=["local", "ray"], help="engines to measure"
     )
+    bench_sets.add_argument(
+        "--workers", type=int, nargs="+", choices=[1, 2], default=[1, 2], help="workers (or actors) to measure"
+    )
+    bench_sets.add_argument(
+        "--add",
+        action="store_true",
+        help="keep the rows of the --output report that this run does not measure again (each names its machine)",
+    )
     bench_sets.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
     bench_sets.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     bench_sets.add_argument("--output", type=Path, help="write the Markdown report here (e.g. eval/BENCH_SETS.md)")

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from nli.data.corpora import default_data_dir
+from nli.errors import InputError
 from nli.evaluation.bench import cpu_description
 from nli.evaluation.fnc import read_fnc
 from nli.paths import PROJECT_ROOT
@@ -76,6 +77,7 @@ def _run(input_path: Path, engine: str, workers: int, work: Path) -> dict:
 def run(sizes: list[int], configurations=CONFIGURATIONS, data_dir: Path | None = None) -> dict:
     sets = fnc_sets(data_dir)
     work = Path(tempfile.mkdtemp(prefix="nli-bench-sets-"))
+    machine = {"cores": os.cpu_count(), "cpu": cpu_description(), "date": datetime.date.today().isoformat()}
     rows = []
     for size in sizes:
         chosen = sets[:size]
@@ -83,35 +85,55 @@ def run(sizes: list[int], configurations=CONFIGURATIONS, data_dir: Path | None =
         input_path.write_text("".join(json.dumps(s) + "\n" for s in chosen), encoding="utf-8")
         for engine, workers in configurations:
             print(f"  {size} sets, {engine} engine, {workers} worker(s)", file=sys.stderr, flush=True)
-            rows.append({"size": size, **_run(input_path, engine, workers, work)})
+            rows.append({"size": size, **_run(input_path, engine, workers, work), "machine": machine})
     articles = [len(s["articles"]) for s in sets]
     return {
-        "machine": {"cores": os.cpu_count(), "cpu": cpu_description(), "date": datetime.date.today().isoformat()},
+        "machine": machine,
         "available_sets": len(sets),
         "mean_articles_per_set": round(sum(articles) / len(articles), 1),
         "runs": rows,
     }
 
 
+def _configuration(run: dict) -> tuple:
+    return run["size"], run["engine"], run["workers"], run["machine"]["cpu"]
+
+
+def with_earlier_runs(result: dict, earlier: dict) -> dict:
+    """``result`` plus the runs of an earlier report that it did not measure again.
+
+    A run is measured again when size, engine, workers and CPU are the same. An earlier
+    run keeps the machine it was measured on, so that a report built over several
+    sessions, on whatever CPU each was given, says which gave each row.
+    """
+    earlier_runs = [{**r, "machine": r.get("machine", earlier["machine"])} for r in earlier["runs"]]
+    measured = {_configuration(r) for r in result["runs"]}
+    kept = [r for r in earlier_runs if _configuration(r) not in measured]
+    runs = sorted(kept + result["runs"], key=lambda r: (*_configuration(r)[:3], r["machine"]["date"]))
+    return {**result, "runs": runs}
+
+
 def markdown(result: dict) -> str:
-    m = result["machine"]
+    machines = {(r["machine"]["date"], r["machine"]["cpu"], r["machine"]["cores"]) for r in result["runs"]}
+    measured_on = "; ".join(f"{date}, {cpu}, {cores} cores" for date, cpu, cores in sorted(machines))
     lines = [
         "# Batch scoring benchmark (`nli score-sets`)",
         "",
-        f"{m['date']}, {m['cpu']}, {m['cores']} cores. Sets: FNC-1 *training* headlines with two or more "
+        f"{measured_on}. Sets: FNC-1 *training* headlines with two or more "
         f"related bodies ({result['available_sets']} such sets, {result['mean_articles_per_set']} articles each "
         "on average), the first N in file order. Each row is one `nli score-sets` run in a fresh process, model "
-        "loading included; regenerate with `make bench-sets`, do not edit.",
+        "loading included; regenerate with `make bench-sets`, do not edit. Compare rows measured on the same "
+        "machine only.",
         "",
         "| sets | engine | workers | seconds | sets/s | first result (s) | failed | peak RSS, largest process (MB) "
-        "| load average before / after |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| load average before / after | machine |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for r in result["runs"]:
         lines.append(
             f"| {r['size']} | {r['engine']} | {r['workers']} | {r['seconds']} | {r['sets_per_s']} | "
             f"{r['seconds_to_first_result']} | {r['failed']} | {r['peak_rss_mb_largest_process']} | "
-            f"{r['load_average'][0]} / {r['load_average'][1]} |"
+            f"{r['load_average'][0]} / {r['load_average'][1]} | {r['machine']['date']}, {r['machine']['cpu']} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -120,7 +142,14 @@ def bench_sets_command(args) -> int:
     from nli.evaluation.measurement import check_measurement_output, write_measurement
 
     check_measurement_output(args.output)
-    configurations = [c for c in CONFIGURATIONS if c[0] in args.engines]
+    earlier = None
+    if args.add:
+        if not args.output or not args.output.with_suffix(".json").exists():
+            raise InputError(["--add: expected --output naming a report whose .json twin exists"])
+        earlier = json.loads(args.output.with_suffix(".json").read_text())
+    configurations = [c for c in CONFIGURATIONS if c[0] in args.engines and c[1] in args.workers]
     result = run(args.sizes, configurations, args.data_dir)
+    if earlier:
+        result = with_earlier_runs(result, earlier)
     write_measurement(result, markdown(result), args.output, args.json)
     return 0

@@ -255,6 +255,40 @@ def rows_to_label(
     return pool + mix
 
 
+def cached_rows_to_label(
+    recipe, settings: PoolSettings, work_dir: Path, data_dir: Path | None = None, log: Callable[[str], None] = print
+) -> list[dict]:
+    """``rows_to_label``, kept in ``work_dir`` so that a resumed labelling run skips the pool's 20 minutes.
+
+    The kept rows are reused only for the same recipe, pool settings, mix sample and
+    data directory.
+    """
+    root = data_dir or default_data_dir()
+    fingerprint = json.dumps(
+        {
+            "recipe": recipe.name,
+            "pool": asdict(settings),
+            "mix_labelled": recipe.distillation.get("mix_labelled"),
+            "seed": recipe.seed,
+            "sources": recipe.sources,
+            "news": recipe.news,
+            "data_dir": str(Path(root).resolve()),
+        },
+        sort_keys=True,
+    )
+    kept, kept_for = work_dir / "rows.jsonl", work_dir / "rows.fingerprint.json"
+    if kept.exists() and kept_for.exists() and kept_for.read_text() == fingerprint:
+        log(f"  rows to label: reusing {kept}")
+        return [json.loads(line) for line in kept.read_text().splitlines()]
+    rows = rows_to_label(recipe, settings, data_dir, log=log)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    tmp = kept.with_suffix(".tmp")
+    tmp.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    tmp.replace(kept)
+    kept_for.write_text(fingerprint)
+    return rows
+
+
 def label_with_teacher(
     teacher: NLIBackend, rows: list[dict], work_dir: Path, batch_size: int = 64, log: Callable[[str], None] = print
 ) -> np.ndarray:
@@ -312,8 +346,8 @@ def make_teacher_labels(
     if not recipe.distillation:
         raise ValueError(f"{recipe_path}: the recipe has no [distillation] section")
     settings = PoolSettings.from_recipe(recipe.distillation.get("pool", {}))
-    rows = rows_to_label(recipe, settings, data_dir, log=log_stderr)[:limit]
     work = cache_root() / "teacher-labels" / out.stem
+    rows = cached_rows_to_label(recipe, settings, work, data_dir, log=log_stderr)[:limit]
     teacher = load_nli(teacher_dir, backend, bf16=backend == "torch" and cpu_has_bf16())
     probs = label_with_teacher(teacher, rows, work, log=log_stderr)
     trained = teacher_dir / "trained_steps.json"

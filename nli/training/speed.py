@@ -16,9 +16,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from nli.errors import InputError
 from nli.evaluation.bench import cpu_description
 from nli.model.labels import LABEL2ID, LABELS
 from nli.training.trainer import (
+    EMULATED_BF16,
     Recipe,
     build_mix,
     cpu_has_bf16,
@@ -87,6 +89,8 @@ def measure_training_speed(
 ) -> dict:
     import torch
 
+    if not cpu_has_bf16():
+        raise InputError([f"nli bench-train compares bf16 with fp32, but {EMULATED_BF16}; run it on a CPU that has it"])
     recipe = Recipe.load(recipe_path)
     print(f"building the mix of {recipe.name}", file=sys.stderr)
     train_rows, _, _ = build_mix(recipe, data_dir, log=lambda m: None)

@@ -10,6 +10,7 @@ from test_trainer import RECIPE, ROWS, _losses  # noqa: E402
 from nli.training.distill import (  # noqa: E402
     PoolSettings,
     TeacherLabels,
+    cached_rows_to_label,
     distillation_loss,
     label_with_teacher,
     pair_hash,
@@ -49,6 +50,27 @@ def test_teacher_labelling_saves_chunks_and_resumes_without_asking_again(tmp_pat
     changed = CountingTeacher()
     label_with_teacher(changed, rows, tmp_path, log=lambda m: None)
     assert changed.asked == 4
+
+
+def test_rows_to_label_are_kept_and_rebuilt_only_when_their_settings_change(tmp_path, monkeypatch):
+    import nli.training.distill as distill
+
+    builds = []
+
+    def build(recipe, settings, data_dir, log):
+        builds.append(settings.seed)
+        return [{"premise": f"p{settings.seed}", "hypothesis": "h", "label": "", "source": "fnc-pipeline"}]
+
+    monkeypatch.setattr(distill, "rows_to_label", build)
+    recipe_file = tmp_path / "student.toml"
+    recipe_file.write_text(RECIPE.replace("[sources]", "[distillation]\nlabels = 'x.npz'\n\n[sources]"))
+    recipe = Recipe.load(recipe_file)
+    work = tmp_path / "work"
+    first = cached_rows_to_label(recipe, PoolSettings(seed=1), work, tmp_path, log=lambda m: None)
+    again = cached_rows_to_label(recipe, PoolSettings(seed=1), work, tmp_path, log=lambda m: None)
+    assert first == again and builds == [1]
+    other = cached_rows_to_label(recipe, PoolSettings(seed=2), work, tmp_path, log=lambda m: None)
+    assert other[0]["premise"] == "p2" and builds == [1, 2]
 
 
 def test_pair_hash_follows_the_deduplication_key_and_the_direction():

@@ -14,6 +14,7 @@ from nli.training.trainer import (  # noqa: E402
     curve_steps,
     length_grouped_batches,
     mixed_loss,
+    planned_batches,
     resolve_precision,
     snapshot,
     target_id,
@@ -91,6 +92,23 @@ def test_length_grouped_batches_cover_every_row_once_and_group_lengths():
     assert batches == length_grouped_batches(lengths, batch_size=4, group=8, seed=1)
 
 
+def test_a_fractional_plan_ends_inside_its_last_epoch_with_that_epochs_own_batches():
+    lengths = list(range(3, 43))  # 40 rows: 10 batches of 4 an epoch
+    whole = planned_batches(lengths, batch_size=4, group=2, seed=5, epochs=2)
+    assert len(whole) == 20
+    assert whole[:10] == length_grouped_batches(lengths, 4, 2, 5)
+    assert whole[10:] == length_grouped_batches(lengths, 4, 2, 6)
+    assert planned_batches(lengths, 4, 2, 5, epochs=1.25) == whole[:13]
+    part = planned_batches(lengths, 4, 2, 5, epochs=0.35)
+    assert part == whole[:4]
+    # The first batches of a shuffled epoch: rows from across the length range, none twice.
+    rows = [i for b in part for i in b]
+    assert len(set(rows)) == len(rows) == 16
+    assert max(lengths[i] for i in rows) - min(lengths[i] for i in rows) > 10
+    with pytest.raises(ValueError, match="epochs"):
+        planned_batches(lengths, 4, 2, 5, epochs=0)
+
+
 def test_recipe_refuses_evaluation_splits(tmp_path):
     path = tmp_path / "r.toml"
     path.write_text(RECIPE + '"snli-test" = 1.0\n')
@@ -152,7 +170,9 @@ def test_int8_aware_training_loss_falls_resumes_and_saves_a_plain_model(tmp_path
         assert not any(part in key for key in weights.keys() for part in (".linear.", ".embedding.", ".norm."))
 
 
-def test_bf16_training_resumes_exactly_and_records_its_learning_curve(tmp_path):
+def test_bf16_training_resumes_exactly_and_records_its_learning_curve(tmp_path, monkeypatch):
+    # bf16 numerics on any CPU: emulated where there is no native bf16, slow but tiny here.
+    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: True)
     recipe = tmp_path / "bf16.toml"
     recipe.write_text(
         RECIPE.replace("epochs = 1", "epochs = 3").replace(
@@ -184,13 +204,45 @@ def test_curve_steps_round_up_to_whole_batches_and_stay_in_the_plan():
     assert curve_steps([0, 5, 320_001], 32, 10_000) == [1]
 
 
-def test_precision_auto_leaves_int8_aware_runs_in_fp32_and_rejects_unknown_values():
+def test_precision_auto_leaves_int8_aware_runs_in_fp32_and_rejects_unknown_values(monkeypatch):
     cpu = torch.device("cpu")
+    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: True)
     assert resolve_precision("auto", cpu, int8_aware=True) == "fp32"
     assert resolve_precision("fp32", cpu) == "fp32" and resolve_precision("bf16", cpu) == "bf16"
-    assert resolve_precision("auto", cpu) in ("bf16", "fp32")
+    assert resolve_precision("auto", cpu) == "bf16"
     with pytest.raises(ValueError, match="expected one of auto, bf16, fp32"):
         resolve_precision("fp16", cpu)
+
+
+def test_without_native_bf16_auto_is_fp32_and_bf16_is_refused_before_any_work(monkeypatch, tmp_path):
+    cpu = torch.device("cpu")
+    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: False)
+    assert resolve_precision("auto", cpu) == "fp32"
+    with pytest.raises(ValueError, match="no native bf16.*use auto"):
+        resolve_precision("bf16", cpu)
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPE)
+    with pytest.raises(ValueError, match="no native bf16"):
+        train(recipe, tmp_path / "run", rows_override=ROWS, precision="bf16")
+    assert not (tmp_path / "run" / "checkpoint.pt").exists()
+
+
+def test_a_bf16_run_resumed_on_a_cpu_without_native_bf16_goes_on_in_fp32(monkeypatch, tmp_path, capsys):
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(RECIPE.replace("epochs = 1", "epochs = 2"))
+    run_dir = tmp_path / "run"
+    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: True)
+    train(recipe, run_dir, rows_override=ROWS, precision="bf16", max_steps=4)
+    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: False)
+    assert torch.load(run_dir / "checkpoint.pt", weights_only=False)["precision"] == "bf16"
+    final = train(recipe, run_dir, rows_override=ROWS)
+    assert "goes on in fp32 here" in capsys.readouterr().err
+    planned = 2 * len(ROWS) // 4
+    assert json.loads((final / "trained_steps.json").read_text()) == {
+        "step": planned,
+        "planned_steps": planned,
+        "precision": "fp32",
+    }
 
 
 def test_a_split_zip_is_joined_in_order_and_unpacked_once(tmp_path):
