@@ -66,7 +66,7 @@ def propose_pairs(
         return []
     articles = np.array([s.article for s in sentences])
     normalized = [_normalized(s.text) for s in sentences]
-    found: dict[tuple[int, int], float] = {}
+    candidates: set[tuple[int, int]] = set()
     k = min(top_k, n - 1)
     for start in range(0, n, chunk_rows):
         stop = min(start + chunk_rows, n)
@@ -79,13 +79,20 @@ def propose_pairs(
         for offset, neighbours in enumerate(top):
             i = start + offset
             for j in neighbours:
-                sim = float(sims[offset, j])
-                if sim >= min_similarity:
-                    key = (min(i, int(j)), max(i, int(j)))
-                    found[key] = sim
+                if np.isfinite(sims[offset, j]):
+                    candidates.add((min(i, int(j)), max(i, int(j))))
+    if not candidates:
+        return []
+    keys = sorted(candidates)
+    ends = np.array(keys)
+    # A matrix product rounds differently with the shape of its operands, so the score
+    # of a pair is taken once, row by row, to be the same whatever the chunk size and
+    # whichever side found the pair.
+    similarities = np.einsum("ij,ij->i", embeddings[ends[:, 0]], embeddings[ends[:, 1]])
     return [
-        CandidatePair(a, b, sim, sim >= NEAR_IDENTICAL or normalized[a] == normalized[b])
-        for (a, b), sim in sorted(found.items())
+        CandidatePair(a, b, float(sim), float(sim) >= NEAR_IDENTICAL or normalized[a] == normalized[b])
+        for (a, b), sim in zip(keys, similarities, strict=True)
+        if sim >= min_similarity
     ]
 
 
