@@ -336,6 +336,7 @@ def make_teacher_labels(
     bf16 autocast where the CPU has it.
     """
     from nli.model.backends import load_nli
+    from nli.model.export import TRAINING_RECORD_DIR
     from nli.paths import cache_root
     from nli.training.trainer import Recipe, cpu_has_bf16
 
@@ -350,10 +351,18 @@ def make_teacher_labels(
     rows = cached_rows_to_label(recipe, settings, work, data_dir, log=log_stderr)[:limit]
     teacher = load_nli(teacher_dir, backend, bf16=backend == "torch" and cpu_has_bf16())
     probs = label_with_teacher(teacher, rows, work, log=log_stderr)
-    trained = teacher_dir / "trained_steps.json"
+    # A run's final/ keeps trained_steps.json at the top; nli export moves it into its training record.
+    trained = next(
+        (
+            p
+            for p in (teacher_dir / "trained_steps.json", teacher_dir / TRAINING_RECORD_DIR / "trained_steps.json")
+            if p.exists()
+        ),
+        None,
+    )
     meta = {
         "teacher": str(teacher_dir),
-        "teacher_steps": json.loads(trained.read_text()) if trained.exists() else None,
+        "teacher_steps": json.loads(trained.read_text()) if trained else None,
         "backend": backend,
         "recipe": recipe.name,
         "pool": asdict(settings),
