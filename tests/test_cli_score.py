@@ -62,7 +62,7 @@ def test_json_document_has_the_documented_fields(report):
 
 
 CAUSE_WEAKNESS = (
-    "known weakness of models/minilm-nli-news v1.3 (MODEL_CARD.md): 'an electrical fault' against "
+    "known weakness of models/minilm-nli-news, v1.3 and v2 (MODEL_CARD.md): 'an electrical fault' against "
     "'started deliberately' needs world knowledge it lacks, and the pair's cosine (0.443) is under the 0.45 "
     "pairing threshold; nli/training/recipes/experiments/cause-scenes.toml teaches it at a cost elsewhere"
 )
