@@ -352,14 +352,8 @@ def make_teacher_labels(
     teacher = load_nli(teacher_dir, backend, bf16=backend == "torch" and cpu_has_bf16())
     probs = label_with_teacher(teacher, rows, work, log=log_stderr)
     # A run's final/ keeps trained_steps.json at the top; nli export moves it into its training record.
-    trained = next(
-        (
-            p
-            for p in (teacher_dir / "trained_steps.json", teacher_dir / TRAINING_RECORD_DIR / "trained_steps.json")
-            if p.exists()
-        ),
-        None,
-    )
+    record_files = (teacher_dir / "trained_steps.json", teacher_dir / TRAINING_RECORD_DIR / "trained_steps.json")
+    trained = next((path for path in record_files if path.exists()), None)
     meta = {
         "teacher": str(teacher_dir),
         "teacher_steps": json.loads(trained.read_text()) if trained else None,
