@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from nli.errors import InputError, ModelError
+from nli.model.registry import ACCURATE_NLI_MODEL
 from nli.options import cosine, non_negative_int, positive_int, probability
 from nli.outputs import check_outputs, json_text, output_file_problems, write_text_atomic
 from nli.paths import NUMBER_PHRASES, RECIPES_DIR, SLOT_PAIRS
@@ -127,7 +128,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             export_embedder(MODELS_DIR / DEFAULT_EMBEDDER, log=lambda m: print(m, file=sys.stderr))
         if args.checkpoint:
             out = args.out or args.checkpoint
-            export_nli(args.checkpoint, out, log=lambda m: print(m, file=sys.stderr))
+            export_nli(args.checkpoint, out, log=lambda m: print(m, file=sys.stderr), onnx_only=args.onnx_only)
     except ExportError as err:
         return _error(str(err), 1)
     return 0
@@ -319,7 +320,13 @@ def cmd_models(args: argparse.Namespace) -> int:
 def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     """The options of `nli score` that say how a set is scored (shared with `nli score-sets`)."""
     parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
-    parser.add_argument("--model", help="model directory or name (default: minilm-nli-news; see `nli models`)")
+    which_model = parser.add_mutually_exclusive_group()
+    which_model.add_argument("--model", help="model directory or name (default: minilm-nli-news; see `nli models`)")
+    which_model.add_argument(
+        "--accurate",
+        action="store_true",
+        help=f"score with {ACCURATE_NLI_MODEL}, the larger and slower model (ONNX only, from a checkout; see README)",
+    )
     parser.add_argument(
         "--threshold", type=probability, help="contradiction strength that makes a contradiction (default: the model's)"
     )
@@ -437,6 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("checkpoint", type=Path, nargs="?", help="a trained model directory (HF format)")
     export.add_argument("--out", type=Path, help="target directory (default: in place)")
     export.add_argument("--embedder", action="store_true", help="(re)export the sentence encoder to models/")
+    export.add_argument(
+        "--onnx-only", action="store_true", help="keep only the int8 ONNX graph (no fp16 weights), after parity"
+    )
     export.set_defaults(func=cmd_export)
 
     stance = sub.add_parser("stance", help="each article's stance (agree/disagree/discuss/unrelated) on a claim")
@@ -529,8 +539,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--only",
-        choices=["long-text", "score", "openvino"],
-        help="remeasure one part (long texts, nli score's wall time by set size, or OpenVINO against onnxruntime) "
+        choices=["long-text", "score", "openvino", "accurate"],
+        help="remeasure one part (long texts, nli score's wall time by set size, OpenVINO against onnxruntime, "
+        "or the accurate model against the default) "
         "and keep the rest from --output's .json twin",
     )
     bench.set_defaults(func=cmd_bench)

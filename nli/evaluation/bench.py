@@ -25,7 +25,7 @@ from pathlib import Path
 
 from nli.errors import InputError
 from nli.model.backends import display_path
-from nli.model.registry import DEFAULT_NLI_MODEL, resolve_model_dir
+from nli.model.registry import ACCURATE_NLI_MODEL, DEFAULT_NLI_MODEL, resolve_model_dir
 from nli.paths import EXAMPLE_SET, PROJECT_ROOT, cache_root
 
 BATCH_SIZES = (1, 8, 32)
@@ -290,13 +290,13 @@ def long_text(sizes: Sequence[float] = LONG_TEXT_MB, work_dir: Path | None = Non
     return results
 
 
-def time_score_cold(path: Path) -> dict:
+def time_score_cold(path: Path, model: str | None = None) -> dict:
     """A fresh process: import, model load, scoring; and whether torch got imported."""
     code = (
         "import sys, time, json\n"
         "start = time.perf_counter()\n"
         "import nli\n"
-        f"report = nli.score_articles([{str(path)!r}])\n"
+        f"report = nli.score_articles([{str(path)!r}], model={model!r})\n"
         "print(json.dumps({'seconds': time.perf_counter() - start, 'torch_loaded': 'torch' in sys.modules,"
         " 'nli_calls': report.stats.nli_calls}))\n"
     )
@@ -400,6 +400,79 @@ def score_scaling(sizes: Sequence[int], repeats: int, work_dir: Path | None = No
     }
 
 
+def measure_accurate(threads: int, repeats: int) -> dict:
+    """The accurate model against the default, both int8 ONNX: pairs/s on the same pairs, and ``nli score``."""
+    from nli.model.backends import load_encoder, load_nli
+    from nli.scoring.pipeline import score_articles
+
+    models = {"default": DEFAULT_NLI_MODEL, "accurate": ACCURATE_NLI_MODEL}
+    dirs = {name: resolve_model_dir(model) for name, model in models.items()}
+    print(f"benchmarking {dirs['accurate']} against {dirs['default']} on {threads} threads", file=sys.stderr)
+    measured = measure_backends(
+        {name: ("onnx", str(model_dir), "onnx/model_int8.onnx") for name, model_dir in dirs.items()}, threads, repeats
+    )
+    encoder = load_encoder()
+    rows = {}
+    for name, model in models.items():
+        nli = load_nli(model, threads=threads)
+        score_articles([EXAMPLE_SET], nli=nli, encoder=encoder)
+        rows[name] = {
+            "model": display_path(dirs[name]),
+            "onnx_mb": round((dirs[name] / "onnx" / "model_int8.onnx").stat().st_size / 1e6, 1),
+            "pairs_per_s": {
+                str(batch): round(statistics.median(values), 1) for batch, values in measured[name]["figures"].items()
+            },
+            "peak_rss_mb": measured[name]["peak_rss_mb"],
+            "score_cold_seconds_example": time_score_cold(EXAMPLE_SET, model)["wall_seconds"],
+            "score_warm_seconds_example": round(
+                _timed(lambda nli=nli: score_articles([EXAMPLE_SET], nli=nli, encoder=encoder), repeats), 3
+            ),
+        }
+    slowdowns = [
+        round(default / accurate, 2)
+        for default, accurate in zip(
+            measured["default"]["figures"][32], measured["accurate"]["figures"][32], strict=True
+        )
+    ]
+    return {
+        "date": datetime.date.today().isoformat(),
+        "cpu": cpu_description(),
+        "threads": threads,
+        "rounds": repeats,
+        "models": rows,
+        "slowdown_at_batch_32": statistics.median(slowdowns),
+        "slowdown_at_batch_32_rounds": slowdowns,
+    }
+
+
+def accurate_section(accurate: dict) -> list[str]:
+    rounds = accurate["slowdown_at_batch_32_rounds"]
+    lines = [
+        "## The accurate model (`nli score --accurate`)",
+        "",
+        f"{accurate['date']}, {accurate['cpu']}, {accurate['threads']} threads, {accurate['rounds']} interleaved "
+        "rounds on the pairs above; `nli bench --only accurate` remeasures this section alone.",
+        "",
+        "| model | int8 graph (MB) | batch 1 | batch 8 | batch 32 | peak RSS (MB) | `nli score` example, cold (s) "
+        "| warm (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, row in accurate["models"].items():
+        figures = row["pairs_per_s"]
+        lines.append(
+            f"| {name}: `{row['model']}` | {row['onnx_mb']} | {figures['1']} | {figures['8']} | {figures['32']} | "
+            f"{row['peak_rss_mb']} | {row['score_cold_seconds_example']} | {row['score_warm_seconds_example']} |"
+        )
+    lines += [
+        "",
+        f"The accurate model is **{accurate['slowdown_at_batch_32']}×** slower at batch 32 (median of the rounds' "
+        f"ratios, {min(rounds):.2f}–{max(rounds):.2f}). Pairs per second are pairs of the NLI model; `nli score` "
+        "adds reading, splitting, sentence embeddings and slot comparison, which do not change with the model.",
+        "",
+    ]
+    return lines
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     rounds = result["speedup_int8_vs_torch_rounds"]
@@ -485,6 +558,8 @@ def markdown(result: dict) -> str:
             "stay flat as the article grows.",
             "",
         ]
+    if result.get("accurate"):
+        lines += accurate_section(result["accurate"])
     if result.get("openvino"):
         from nli.evaluation.openvino_bench import markdown_section
 
@@ -514,6 +589,10 @@ def bench_command(args) -> int:
             model_dir = resolve_model_dir(None, DEFAULT_NLI_MODEL)
             threads = args.threads or default_threads()
             result["openvino"] = measure_openvino(model_dir, _fp32_onnx(model_dir), threads, args.repeats)
+        elif args.only == "accurate":
+            from nli.model.backends import default_threads
+
+            result["accurate"] = measure_accurate(args.threads or default_threads(), args.repeats)
         else:
             result.update(score_scaling(tuple(args.sizes), args.repeats))
         result.setdefault("remeasured", {})[args.only] = datetime.date.today().isoformat()
@@ -521,9 +600,9 @@ def bench_command(args) -> int:
         result = run(
             threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes), long_text_mb=args.long_text_mb
         )
-        # The OpenVINO section needs an optional extra and is measured on its own; keep the last one (it is dated).
+        # The OpenVINO and accurate-model sections are measured on their own; keep the last ones (they are dated).
         previous = args.output.with_suffix(".json") if args.output else None
-        if previous and previous.exists() and "openvino" in (earlier := json.loads(previous.read_text())):
-            result["openvino"] = earlier["openvino"]
+        earlier = json.loads(previous.read_text()) if previous and previous.exists() else {}
+        result.update({key: earlier[key] for key in ("openvino", "accurate") if key in earlier})
     write_measurement(result, markdown(result), args.output, args.json)
     return 0

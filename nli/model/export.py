@@ -570,16 +570,21 @@ def export_nli(
     pairs: Sequence[tuple[str, str]] | None = None,
     data_dir: Path | None = None,
     log=print,
+    onnx_only: bool = False,
 ) -> dict:
     """Write config, tokenizer, fp16 safetensors, fp32 and int8 ONNX; check parity.
 
     The int8 graph is :func:`quantize_for_cpu`'s, ranged on 256 LingNLI val pairs
     (training side, ``data_dir``); its agreement with torch on 2,048 of them is
-    recorded beside that of plain dynamic int8.
+    recorded beside that of plain dynamic int8. ``onnx_only``: once parity is
+    measured, keep the int8 graph alone (no fp16 weights, no fp32 graphs), for a
+    model too large to ship twice.
     """
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+    if onnx_only and checkpoint.resolve() == out_dir.resolve():
+        raise ExportError(f"--onnx-only would delete {checkpoint}'s own weights: give --out another directory")
     out_dir.mkdir(parents=True, exist_ok=True)
     tokenizer = AutoTokenizer.from_pretrained(checkpoint)
     model = AutoModelForSequenceClassification.from_pretrained(checkpoint, dtype=torch.float32).eval()
@@ -648,6 +653,10 @@ def export_nli(
     (out_dir / "parity.json").write_text(json.dumps(report, indent=2) + "\n")
     log(f"parity fp32 {fp32.to_dict()}  int8 {int8.to_dict()}")
     check_parity(fp32, "the fp32 ONNX export")
+    if onnx_only:
+        for leftover in (out_dir / "model.safetensors", out_dir / FP32_ONNX, optimized):
+            leftover.unlink(missing_ok=True)
+        log(f"kept the int8 graph only: {int8_path} ({int8_path.stat().st_size / 1e6:.0f} MB)")
     return report
 
 

@@ -24,6 +24,9 @@ from nli.errors import ModelError
 from nli.paths import MODELS_DIR
 
 DEFAULT_NLI_MODEL = "minilm-nli-news"
+# The larger, slower cross-encoder that `--accurate` names: ONNX int8 only, in a
+# checkout's models/ and not in the wheel (its graph alone is over 100 MB).
+ACCURATE_NLI_MODEL = "mpnet-teacher-v2"
 DEFAULT_EMBEDDER = "all-minilm-l6-v2"
 NLI_ENV = "NLI_MODEL_DIR"
 EMBEDDER_ENV = "NLI_EMBEDDER_DIR"
@@ -68,9 +71,13 @@ def locate_model(
 
 
 def _not_found(name: str, tried: list[str]) -> ModelError:
+    where = (
+        "It ships in the checkout's models/ only, not in the wheel: run from a checkout or pass --model DIR"
+        if name == ACCURATE_NLI_MODEL
+        else f"Install the package with its models, pass --model DIR or set {NLI_ENV}"
+    )
     return ModelError(
-        f"model {name!r} not found; tried {'; '.join(tried) or 'no place (no installed models, no checkout)'}. "
-        f"Install the package with its models, pass --model DIR or set {NLI_ENV}"
+        f"model {name!r} not found; tried {'; '.join(tried) or 'no place (no installed models, no checkout)'}. " + where
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nli.errors import InputError
+from nli.model.registry import ACCURATE_NLI_MODEL
 from nli.outputs import json_text
 from nli.scoring.articles import Article, article_from_record, jsonl_lines
 from nli.scoring.verdicts import Thresholds
@@ -57,8 +58,12 @@ class ScoreOptions:
     @classmethod
     def from_args(cls, args) -> ScoreOptions:
         """The options of ``nli score`` and ``nli score-sets``, from their parsed command line."""
+        if args.accurate and args.backend == "torch":
+            raise InputError(
+                [f"--accurate scores with {ACCURATE_NLI_MODEL}, which ships as ONNX only: leave out --backend torch"]
+            )
         return cls(
-            model=args.model,
+            model=ACCURATE_NLI_MODEL if args.accurate else args.model,
             backend=args.backend,
             threshold=args.threshold,
             entailment_threshold=args.entailment_threshold,

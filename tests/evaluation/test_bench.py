@@ -78,7 +78,7 @@ def test_the_bench_runs_end_to_end_from_an_empty_cache(tmp_path):
     from conftest import run_cli
 
     out = tmp_path / "BENCH.md"
-    out.with_suffix(".json").write_text(json.dumps({"openvino": openvino_result()}))
+    out.with_suffix(".json").write_text(json.dumps({"openvino": openvino_result(), "accurate": accurate_result()}))
     result = run_cli(
         "bench",
         "--repeats",
@@ -98,8 +98,60 @@ def test_the_bench_runs_end_to_end_from_an_empty_cache(tmp_path):
     assert set(document["nli_pairs_per_s"]) == {"torch_fp32", "onnx_fp32", "onnx_int8"}
     assert document["onnx_ran_without_torch"] and len(document["long_text"]) == 1
     assert "## Long articles" in out.read_text()
-    # The OpenVINO section is measured apart (optional extra): a full run keeps the last one.
+    # The OpenVINO and accurate-model sections are measured apart: a full run keeps the last ones.
     assert document["openvino"] == openvino_result() and "## OpenVINO" in out.read_text()
+    assert document["accurate"] == accurate_result() and "## The accurate model" in out.read_text()
+
+
+def accurate_result() -> dict:
+    def row(model, pairs_per_s):
+        return {
+            "model": model,
+            "onnx_mb": 35.1,
+            "pairs_per_s": {"1": pairs_per_s, "8": 2 * pairs_per_s, "32": 3 * pairs_per_s},
+            "peak_rss_mb": 300.0,
+            "score_cold_seconds_example": 3.0,
+            "score_warm_seconds_example": 0.6,
+        }
+
+    return {
+        "date": "2026-12-06",
+        "cpu": "a CPU",
+        "threads": 2,
+        "rounds": 3,
+        "models": {"default": row("models/minilm-nli-news", 300.0), "accurate": row("models/mpnet-teacher-v2", 50.0)},
+        "slowdown_at_batch_32": 6.0,
+        "slowdown_at_batch_32_rounds": [5.5, 6.0, 6.4],
+    }
+
+
+def test_accurate_section_gives_both_models_and_the_slowdown():
+    from nli.evaluation.bench import accurate_section
+
+    text = "\n".join(accurate_section(accurate_result()))
+    assert "| accurate: `models/mpnet-teacher-v2` | 35.1 | 50.0 | 100.0 | 150.0 | 300.0 | 3.0 | 0.6 |" in text
+    assert "**6.0×** slower at batch 32 (median of the rounds' ratios, 5.50–6.40)" in text
+
+
+@pytest.mark.slow
+def test_bench_only_accurate_measures_both_models_and_keeps_the_rest(tmp_path):
+    from conftest import ROOT, run_cli
+
+    out = tmp_path / "BENCH.md"
+    earlier = json.loads((ROOT / "eval" / "BENCH.json").read_text())  # a full run's figures
+    earlier.pop("accurate", None)
+    out.with_suffix(".json").write_text(json.dumps(earlier))
+    result = run_cli("bench", "--only", "accurate", "--repeats", "1", "--output", str(out), timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = json.loads(out.with_suffix(".json").read_text())
+    assert document["machine"] == earlier["machine"] and document["openvino"] == earlier["openvino"]
+    models = document["accurate"]["models"]
+    assert [m["model"].replace("\\", "/").rsplit("/", 1)[-1] for m in models.values()] == [
+        "minilm-nli-news",
+        "mpnet-teacher-v2",
+    ]
+    assert all(v > 0 for m in models.values() for v in m["pairs_per_s"].values())
+    assert document["accurate"]["slowdown_at_batch_32"] > 1, "the larger model measured faster than the small one"
 
 
 def openvino_result() -> dict:
