@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nli.errors import InputError
-from nli.model.backends import display_path
+from nli.model.backends import NLI_ONNX_FILE, display_path
 from nli.model.registry import ACCURATE_NLI_MODEL, DEFAULT_NLI_MODEL, resolve_model_dir
 from nli.paths import EXAMPLE_SET, PROJECT_ROOT, cache_root
 
@@ -409,7 +409,7 @@ def measure_accurate(threads: int, repeats: int) -> dict:
     dirs = {name: resolve_model_dir(model) for name, model in models.items()}
     print(f"benchmarking {dirs['accurate']} against {dirs['default']} on {threads} threads", file=sys.stderr)
     measured = measure_backends(
-        {name: ("onnx", str(model_dir), "onnx/model_int8.onnx") for name, model_dir in dirs.items()}, threads, repeats
+        {name: ("onnx", str(model_dir), NLI_ONNX_FILE) for name, model_dir in dirs.items()}, threads, repeats
     )
     encoder = load_encoder()
     rows = {}
@@ -418,7 +418,7 @@ def measure_accurate(threads: int, repeats: int) -> dict:
         score_articles([EXAMPLE_SET], nli=nli, encoder=encoder)
         rows[name] = {
             "model": display_path(dirs[name]),
-            "onnx_mb": round((dirs[name] / "onnx" / "model_int8.onnx").stat().st_size / 1e6, 1),
+            "onnx_mb": round((dirs[name] / NLI_ONNX_FILE).stat().st_size / 1e6, 1),
             "pairs_per_s": {
                 str(batch): round(statistics.median(values), 1) for batch, values in measured[name]["figures"].items()
             },
