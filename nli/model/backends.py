@@ -215,15 +215,22 @@ class TorchNLI:
 def predict_in_blocks(
     nli: NLIBackend, pairs: Sequence[tuple[str, str]], block: int, on_block: Callable[[int, int], None] | None = None
 ) -> np.ndarray:
-    """predict_proba over ``pairs`` a block at a time, reporting (done, total) after each block."""
+    """predict_proba over ``pairs`` a block at a time, reporting (done, total) after each block; input order kept.
+
+    Blocks are cut from the pairs in order of length, so that each batch inside a block
+    holds pairs of like length: a block of mixed lengths pads its short pairs to its
+    long ones.
+    """
     if not pairs:
         return np.zeros((0, len(LABELS)), dtype=np.float32)
-    blocks = []
+    by_length = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    probs = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
     for start in range(0, len(pairs), block):
-        blocks.append(nli.predict_proba(pairs[start : start + block]))
+        rows = by_length[start : start + block]
+        probs[rows] = nli.predict_proba([pairs[i] for i in rows])
         if on_block:
             on_block(min(start + block, len(pairs)), len(pairs))
-    return np.concatenate(blocks)
+    return probs
 
 
 def load_nli(

@@ -6,7 +6,7 @@ import pytest
 from conftest import MODEL_DIR, ROOT
 
 from nli.errors import ModelError
-from nli.model.backends import PairTokenizer, run_batched
+from nli.model.backends import PairTokenizer, predict_in_blocks, run_batched
 from nli.model.registry import resolve_model_dir
 
 needs_model = pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
@@ -30,6 +30,28 @@ def test_batching_deduplicates_and_keeps_order():
     assert calls[0][1] <= calls[-1][1]
     lengths = [len(e.ids) for e in tokenizer.encode(items)]
     assert out[:, 0].tolist() == lengths
+
+
+def test_blocks_hold_pairs_of_like_length_and_results_keep_input_order():
+    class LengthModel:
+        """Returns each pair's character length in the first column; records each block's lengths."""
+
+        def __init__(self):
+            self.blocks = []
+
+        def predict_proba(self, pairs):
+            lengths = [len(p) + len(h) for p, h in pairs]
+            self.blocks.append(lengths)
+            return np.array([[n, 0, 0] for n in lengths], dtype=np.float32)
+
+    pairs = [("x" * n, "y") for n in (40, 3, 25, 7, 31, 1, 12)]
+    reported = []
+    model = LengthModel()
+    probs = predict_in_blocks(model, pairs, 3, lambda done, total: reported.append((done, total)))
+    assert probs[:, 0].tolist() == [n + 1 for n in (40, 3, 25, 7, 31, 1, 12)]
+    assert model.blocks == [[2, 4, 8], [13, 26, 32], [41]]
+    assert reported == [(3, 7), (6, 7), (7, 7)]
+    assert predict_in_blocks(model, [], 3).shape == (0, 3)
 
 
 def test_missing_model_directory_is_a_clear_error(tmp_path):
