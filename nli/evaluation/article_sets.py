@@ -221,7 +221,7 @@ def markdown(result: dict) -> str:
         f"{result['machine']['date']}, {result['machine']['cpu']}. Sets from FNC-1 *training* data: each headline "
         f"with agreeing and disagreeing bodies, up to {MAX_BODIES} bodies with both sides present "
         f"({result['mean_articles_per_set']} on average, seed {result['seed']}). Model: `{result['model']}`. "
-        "Regenerate with `make eval-sets`; do not edit.",
+        "Regenerate with `make eval-sets` (`make eval-sets-accurate` for the accurate model); do not edit.",
         "",
         "- **AUC**: how well the agreement matrix separates opposite-side article pairs from same-side ones "
         "(0.5 is a coin). Target 0.75.",
