@@ -547,7 +547,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=cmd_bench)
 
     bench_sets = sub.add_parser("bench-sets", help="measure nli score-sets on FNC-1 training story clusters")
-    bench_sets.add_argument("--sizes", type=positive_int, nargs="+", default=[100, 400, 1600], help="sets per run")
+    bench_sets.add_argument(
+        "--sizes", type=positive_int, nargs="+", default=[100, 400, 1461], help="sets per run (1461: all)"
+    )
     bench_sets.add_argument(
         "--engines", nargs="+", choices=["local", "ray"], default=["local", "ray"], help="engines to measure"
     )

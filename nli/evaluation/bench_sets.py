@@ -76,6 +76,16 @@ def _run(input_path: Path, engine: str, workers: int, work: Path) -> dict:
 
 def run(sizes: list[int], configurations=CONFIGURATIONS, data_dir: Path | None = None) -> dict:
     sets = fnc_sets(data_dir)
+    # A size beyond the sets at hand would run them all under a row that claims more.
+    too_large = [size for size in sizes if size > len(sets)]
+    if too_large:
+        raise InputError(
+            [
+                f"--sizes {size}: FNC-1 training data has {len(sets)} headlines with two or more related "
+                f"bodies; the largest size is {len(sets)}"
+                for size in too_large
+            ]
+        )
     work = Path(tempfile.mkdtemp(prefix="nli-bench-sets-"))
     machine = {"cores": os.cpu_count(), "cpu": cpu_description(), "date": datetime.date.today().isoformat()}
     rows = []

@@ -1,3 +1,7 @@
+import csv
+
+from conftest import run_cli
+
 from nli.evaluation.bench_sets import markdown, with_earlier_runs
 
 OLD_MACHINE = {"cores": 2, "cpu": "AMD EPYC (model 17, avx512_vnni)", "date": "2026-11-29"}
@@ -52,3 +56,19 @@ def test_added_runs_replace_their_configuration_and_keep_the_rest_with_the_machi
     rows = [line for line in text.splitlines() if line.startswith("| 100 | local | 2 ")]
     assert rows[0].endswith("| 2026-11-29, AMD EPYC (model 17, avx512_vnni) |") and "| 0.165 |" in rows[0]
     assert rows[1].endswith("| 2026-12-05, AMD EPYC (model 1) |") and "| 0.09 |" in rows[1]
+
+
+def test_a_size_beyond_the_sets_at_hand_is_refused_before_any_run(tmp_path):
+    fnc = tmp_path / "fnc-1"
+    fnc.mkdir()
+    with (fnc / "train_stances.csv").open("w", newline="") as h:
+        csv.writer(h).writerows(
+            [["Headline", "Body ID", "Stance"], ["A claim", "1", "agree"], ["A claim", "2", "disagree"]]
+        )
+    with (fnc / "train_bodies.csv").open("w", newline="") as h:
+        csv.writer(h).writerows([["Body ID", "articleBody"], ["1", "It happened."], ["2", "It did not happen."]])
+    out = tmp_path / "sets.md"
+    result = run_cli("bench-sets", "--data-dir", str(tmp_path), "--sizes", "1", "3", "--output", str(out))
+    assert result.returncode == 2
+    assert "--sizes 3: FNC-1 training data has 1 headlines with two or more related bodies" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
