@@ -134,6 +134,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+STANCE_MODEL_FLAG = "--stance-model"
+STANCE_MODEL_HELP = (
+    "a stance model directory (make train-stance): it splits the bodies that bear on the claim "
+    "between agree, disagree and discuss"
+)
+
+
 def cmd_stance(args: argparse.Namespace) -> int:
     from nli.model.backends import load_encoder, load_nli
     from nli.model.registry import resolve_model_dir
@@ -152,6 +159,7 @@ def cmd_stance(args: argparse.Namespace) -> int:
         load_nli(args.model, args.backend),
         load_encoder(args.backend),
         aggregator,
+        load_nli(args.stance_model, args.backend) if args.stance_model else None,
     )
     if args.json:
         _write_json(
@@ -455,6 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     stance.add_argument("--json", action="store_true")
     stance.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     stance.add_argument("--model", help="model directory or name under models/")
+    stance.add_argument(STANCE_MODEL_FLAG, help=STANCE_MODEL_HELP)
     stance.set_defaults(func=cmd_stance)
 
     stance_eval = sub.add_parser("stance-eval", help="score FNC-1 style stance files (or Emergent)")
@@ -471,6 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     stance_eval.add_argument("--json", action="store_true")
     stance_eval.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
     stance_eval.add_argument("--model", help="model directory or name under models/")
+    stance_eval.add_argument(STANCE_MODEL_FLAG, help=STANCE_MODEL_HELP)
     stance_eval.set_defaults(func=cmd_stance_eval)
 
     stance_train = sub.add_parser("stance-train", help="fit the stance aggregator on FNC-1 training files")
@@ -500,9 +510,15 @@ def build_parser() -> argparse.ArgumentParser:
     eval_sets.add_argument(
         "--configurations",
         nargs="+",
-        choices=["model", "slots", "full"],
+        choices=["model", "slots", "full", "stance-model"],
         help="model: the NLI model alone; slots: with slot comparison and the combiner; full: also article "
-        "stances from whole articles, as nli score (default: all three)",
+        "stances from whole articles, as nli score; stance-model: also --stance-model (default: the first three, "
+        "or full and stance-model with --stance-model)",
+    )
+    eval_sets.add_argument(
+        "--stance-model",
+        help="a stance model directory (make train-stance): scores only the held-out stories' sets, "
+        "without and with it",
     )
     eval_sets.add_argument("--output", type=Path, help="write Markdown here and its JSON twin beside it")
     eval_sets.add_argument("--json", action="store_true", help="print the JSON result on stdout")

@@ -27,19 +27,31 @@ from pathlib import Path
 
 from nli.data.corpora import default_data_dir
 from nli.errors import InputError
-from nli.evaluation.fnc import read_fnc
+from nli.evaluation.fnc import fnc_stories, read_fnc
 from nli.scoring.articles import Article
 
 SIDES = ("agree", "disagree")
 MAX_BODIES = 5
-# name -> (compare_slots, article_stances) of score_articles
-CONFIGURATIONS = {"model": (False, False), "slots": (True, False), "full": (True, True)}
+# name -> (compare_slots, article_stances, with the stance model) of score_articles
+CONFIGURATIONS = {
+    "model": (False, False, False),
+    "slots": (True, False, False),
+    "full": (True, True, False),
+    "stance-model": (True, True, True),
+}
 
 
-def article_sets(data_dir: Path | None = None, seed: int = 0, limit: int | None = None) -> list[dict]:
-    """The benchmark's sets: ``{"set", "headline", "articles": [Article], "sides": {id: side}}``."""
+def article_sets(
+    data_dir: Path | None = None, seed: int = 0, limit: int | None = None, held_out_only: bool = False
+) -> list[dict]:
+    """The benchmark's sets: ``{"set", "headline", "articles": [Article], "sides": {id: side}}``.
+
+    ``held_out_only``: just the sets of the stories no stance model trains on
+    (:func:`nli.evaluation.fnc.fnc_stories`); set names stay those of the whole benchmark.
+    """
     root = (data_dir or default_data_dir()) / "fnc-1"
     pairs = read_fnc(root / "train_stances.csv", root / "train_bodies.csv")
+    stories = fnc_stories(pairs)
     by_headline: dict[str, dict[str, list[str]]] = {}
     for headline, body_id, stance in zip(pairs.headlines, pairs.body_ids, pairs.stances, strict=True):
         if stance in SIDES:
@@ -62,8 +74,11 @@ def article_sets(data_dir: Path | None = None, seed: int = 0, limit: int | None 
                 "headline": headline,
                 "articles": [Article(id=f"body-{b}", text=pairs.bodies[b]) for _, b in drawn],
                 "sides": {f"body-{b}": side for side, b in drawn},
+                "held_out": stories.of_headline[headline] in stories.held_out,
             }
         )
+    if held_out_only:
+        sets = [s for s in sets if s["held_out"]]
     return sets[:limit] if limit else sets
 
 
@@ -79,7 +94,7 @@ DIAGNOSTICS = {
     "drawn towards 0 where few pairs were compared",
     "claim_stances": "shared claims the two take opposite sides of, minus those they take the same side of",
     "headline_stance": "difference of p(disagree) - p(agree) of the two articles on the set's *headline* "
-    "(stance aggregator; an oracle: nli score never sees the headline)",
+    "(stance aggregator alone, in every configuration; an oracle: nli score never sees the headline)",
 }
 
 
@@ -159,33 +174,47 @@ def run(
     seed: int = 0,
     configurations: list[str] | None = None,
     model: str | Path | None = None,
+    stance_model: str | Path | None = None,
 ) -> dict:
+    """Score every set in each configuration.
+
+    With a ``stance_model``, only the sets of held-out stories are scored (a stance
+    model never trains on them) and the configurations default to ``full`` and
+    ``stance-model``, the same pipeline without and with it.
+    """
     from nli.evaluation.bench import cpu_description
     from nli.model.backends import display_path, load_encoder, load_nli
     from nli.scoring.pipeline import score_articles
     from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
 
-    sets = article_sets(data_dir, seed, limit)
+    names = configurations or (["full", "stance-model"] if stance_model else ["model", "slots", "full"])
+    if "stance-model" in names and not stance_model:
+        raise InputError(["the stance-model configuration needs --stance-model DIR (make train-stance)"])
+    sets = article_sets(data_dir, seed, limit, held_out_only=bool(stance_model))
     nli, encoder = load_nli(model), load_encoder()
     aggregator = Aggregator.load(nli.model_dir / AGGREGATOR_FILE)
+    stance_backend = load_nli(stance_model) if stance_model else None
 
     def headline_stance(item: dict) -> dict[str, float]:
         articles = item["articles"]
-        results = stance_of_articles(
-            item["headline"], [a.text for a in articles], [a.id for a in articles], nli, encoder, aggregator
-        )
+        texts, ids = [a.text for a in articles], [a.id for a in articles]
+        results = stance_of_articles(item["headline"], texts, ids, nli, encoder, aggregator)
         return {r.article: r.probs["disagree"] - r.probs["agree"] for r in results}
 
-    names = configurations or list(CONFIGURATIONS)
     per_config: dict[str, list[dict]] = {name: [] for name in names}
     seconds = dict.fromkeys(names, 0.0)
     for k, item in enumerate(sets, start=1):
         for name in names:
             started = time.perf_counter()
             try:
-                compare_slots, article_stances = CONFIGURATIONS[name]
+                compare_slots, article_stances, with_stance_model = CONFIGURATIONS[name]
                 report = score_articles(
-                    item["articles"], nli, encoder, compare_slots=compare_slots, article_stances=article_stances
+                    item["articles"],
+                    nli,
+                    encoder,
+                    compare_slots=compare_slots,
+                    article_stances=article_stances,
+                    stance_model=stance_backend if with_stance_model else None,
                 )
                 oracle = headline_stance(item) if name == names[-1] else None
                 figures = set_figures(report, item["sides"], oracle)
@@ -198,6 +227,8 @@ def run(
     return {
         "machine": {"date": datetime.date.today().isoformat(), "cpu": cpu_description()},
         "model": display_path(nli.model_dir),
+        "stance_model": display_path(stance_backend.model_dir) if stance_backend else None,
+        "sets_drawn": "held-out stories only" if stance_backend else "all",
         "seed": seed,
         "mean_articles_per_set": round(sum(len(s["articles"]) for s in sets) / max(len(sets), 1), 2),
         "configurations": {name: {**summarize(per_config[name]), "seconds": round(seconds[name], 1)} for name in names},
@@ -211,6 +242,7 @@ DESCRIPTIONS = {
     "model": "the NLI model alone (v1 behaviour: `--model-only --pair-stances-only`)",
     "slots": "+ slot comparison: gate, types, the combiner (`--pair-stances-only`)",
     "full": "+ article stances from whole articles (`nli score`)",
+    "stance-model": "+ the stance model splitting related articles (`--stance-model`)",
 }
 
 
@@ -221,7 +253,14 @@ def markdown(result: dict) -> str:
         f"{result['machine']['date']}, {result['machine']['cpu']}. Sets from FNC-1 *training* data: each headline "
         f"with agreeing and disagreeing bodies, up to {MAX_BODIES} bodies with both sides present "
         f"({result['mean_articles_per_set']} on average, seed {result['seed']}). Model: `{result['model']}`. "
-        "Regenerate with `make eval-sets` (`make eval-sets-accurate` for the accurate model); do not edit.",
+        + (
+            f"Stance model: `{result['stance_model']}`; only the sets of the stories it never trained on "
+            "(held-out stories, `nli.evaluation.fnc.fnc_stories`). "
+            if result.get("stance_model")
+            else ""
+        )
+        + "Regenerate with `make eval-sets` (`make eval-sets-accurate` for the accurate model, "
+        "`make eval-sets-stance` with the stance model); do not edit.",
         "",
         "- **AUC**: how well the agreement matrix separates opposite-side article pairs from same-side ones "
         "(0.5 is a coin). Target 0.75.",
@@ -260,6 +299,6 @@ def eval_sets_command(args) -> int:
     from nli.evaluation.measurement import check_measurement_output, write_measurement
 
     check_measurement_output(args.output)
-    result = run(args.data_dir, args.limit, args.seed, args.configurations, args.model)
+    result = run(args.data_dir, args.limit, args.seed, args.configurations, args.model, args.stance_model)
     write_measurement(result, markdown(result), args.output, args.json)
     return 0

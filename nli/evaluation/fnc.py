@@ -95,6 +95,64 @@ def read_emergent(path: Path) -> StancePairs:
     return pairs
 
 
+@dataclass(frozen=True)
+class Stories:
+    """FNC-1 pairs grouped by the story they are about, and which stories are held out.
+
+    FNC-1's headlines are variants of a few hundred Emergent claims, and a body is related
+    to the headlines of one claim only: a model trained on one headline of a story has
+    seen its bodies' stances on all the others. Held-out data is therefore whole
+    stories: the connected parts of the graph that joins each headline to the bodies
+    related to it (agree, disagree, discuss).
+    """
+
+    of_headline: dict[str, int]
+    of_body: dict[str, int]
+    held_out: frozenset[int]
+
+    def holds_out(self, headline: str, body_id: str) -> bool:
+        return self.of_headline[headline] in self.held_out or self.of_body[body_id] in self.held_out
+
+
+def fnc_stories(pairs: StancePairs) -> Stories:
+    """The stories of FNC-1 training pairs; every other story with an article set is held out.
+
+    A story has an article set (``nli eval-sets``) when one of its headlines has both
+    agreeing and disagreeing bodies. Those stories, ordered by their smallest body id,
+    alternate between held out and trained on, so the rule needs no seed and the
+    evaluation half keeps about half of the sets.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    headlines = sorted(set(pairs.headlines))
+    bodies = sorted(pairs.bodies, key=lambda b: (len(b), b))
+    node = {("h", h): i for i, h in enumerate(headlines)}
+    node.update({("b", b): len(headlines) + i for i, b in enumerate(bodies)})
+    related = [
+        (node[("h", h)], node[("b", b)])
+        for h, b, stance in zip(pairs.headlines, pairs.body_ids, pairs.stances, strict=True)
+        if stance in RELATED
+    ]
+    rows, columns = zip(*related, strict=True) if related else ((), ())
+    graph = coo_matrix(([1] * len(rows), (rows, columns)), shape=(len(node), len(node)))
+    _, component = connected_components(graph, directed=False)
+    sides: dict[str, set[str]] = {}
+    for h, stance in zip(pairs.headlines, pairs.stances, strict=True):
+        if stance in ("agree", "disagree"):
+            sides.setdefault(h, set()).add(stance)
+    with_sets = {int(component[node[("h", h)]]) for h, found in sides.items() if len(found) == 2}
+    first_body = {}
+    for b in reversed(bodies):  # bodies are in id order: the last write is the smallest
+        first_body[int(component[node[("b", b)]])] = (len(b), b)
+    ordered = sorted(with_sets, key=lambda story: first_body.get(story, (0, "")))
+    return Stories(
+        {h: int(component[node[("h", h)]]) for h in headlines},
+        {b: int(component[node[("b", b)]]) for b in bodies},
+        frozenset(ordered[::2]),
+    )
+
+
 def stratified_sample(pairs: StancePairs, limit: int | None, seed: int = 0) -> StancePairs:
     """A reproducible sample of ``limit`` pairs, each stance in proportion."""
     if not limit or limit >= len(pairs.stances):
@@ -133,7 +191,7 @@ def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float, floa
     return score, best, 100.0 * score / best if best else 0.0
 
 
-def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True):
+def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True, stance_model=None):
     from nli.scoring.stance import embed_bodies, featurize
 
     body_ids = sorted(set(pairs.body_ids))
@@ -160,17 +218,23 @@ def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True):
         [embedded[b] for b in pairs.body_ids],
         nli,
         progress=report,
+        stance_model=stance_model,
     )
 
 
-def evaluate_stance(pairs: StancePairs, nli, encoder, aggregator, related_only: bool = False) -> dict:
+def evaluate_stance(
+    pairs: StancePairs, nli, encoder, aggregator, related_only: bool = False, stance_model=None
+) -> dict:
     from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
     from nli.evaluation.harness import per_class_table
+    from nli.model.backends import display_path
 
     started = time.perf_counter()
-    feats = featurize_pairs(pairs, nli, encoder)
-    probs = aggregator.predict_proba(np.stack([f.features for f in feats]))
+    from nli.scoring.stance import decide_stances
+
+    feats = featurize_pairs(pairs, nli, encoder, stance_model=stance_model)
+    probs = decide_stances(aggregator, feats)
     labels = list(RELATED) if related_only else list(STANCES)
     if related_only:
         probs = probs[:, : len(RELATED)]
@@ -190,6 +254,7 @@ def evaluate_stance(pairs: StancePairs, nli, encoder, aggregator, related_only: 
         "confusion": {"labels": labels, "matrix": confusion_matrix(pairs.stances, predicted, labels=labels).tolist()},
         "seconds": round(time.perf_counter() - started, 1),
         "backend": nli.name,
+        "stance_model": None if stance_model is None else display_path(stance_model.model_dir),
     }
     if not related_only:
         result.update({"fnc_score": round(relative, 2), "fnc_raw": [score, best]})
@@ -202,12 +267,20 @@ def stance_eval_command(args) -> int:
     from nli.scoring.stance import AGGREGATOR_FILE, Aggregator
 
     check_measurement_output(args.output)
+
+    def models():
+        """The NLI model, its aggregator and the stance model (or None)."""
+        stance_model = load_nli(args.stance_model, args.backend) if args.stance_model else None
+        aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
+        return load_nli(args.model, args.backend), aggregator, stance_model
+
     if args.benchmark:
         from nli.data.corpora import default_data_dir
 
-        nli = load_nli(args.model, args.backend)
-        aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
-        results = stance_benchmark(default_data_dir(), nli, load_encoder(args.backend), aggregator, args.limit)
+        nli, aggregator, stance_model = models()
+        results = stance_benchmark(
+            default_data_dir(), nli, load_encoder(args.backend), aggregator, args.limit, stance_model
+        )
 
         write_measurement(results, stance_markdown(results, aggregator.info, args.limit), args.output, args.json)
         return 0
@@ -218,9 +291,10 @@ def stance_eval_command(args) -> int:
             raise InputError(["give --stances FILE.csv and --bodies FILE.csv (FNC-1 format), or --emergent FILE.csv"])
         pairs = read_fnc(args.stances, args.bodies)
     pairs = stratified_sample(pairs, args.limit)
-    nli = load_nli(args.model, args.backend)
-    aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
-    result = evaluate_stance(pairs, nli, load_encoder(args.backend), aggregator, related_only=bool(args.emergent))
+    nli, aggregator, stance_model = models()
+    result = evaluate_stance(
+        pairs, nli, load_encoder(args.backend), aggregator, bool(args.emergent), stance_model=stance_model
+    )
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
@@ -251,7 +325,7 @@ REFERENCES = (
 )
 
 
-def stance_benchmark(data_dir: Path, nli, encoder, aggregator, limit: int | None) -> list[dict]:
+def stance_benchmark(data_dir: Path, nli, encoder, aggregator, limit: int | None, stance_model=None) -> list[dict]:
     """FNC-1 competition test, ARC test and Emergent test, each scored the same way."""
     results = []
     fnc = stratified_sample(
@@ -270,7 +344,7 @@ def stance_benchmark(data_dir: Path, nli, encoder, aggregator, limit: int | None
     emergent.name = "emergent test"
     for pairs, related_only in ((fnc, False), (arc, False), (emergent, True)):
         print(f"scoring {pairs.name} ({len(pairs.stances)} pairs)", file=sys.stderr, flush=True)
-        results.append(evaluate_stance(pairs, nli, encoder, aggregator, related_only=related_only))
+        results.append(evaluate_stance(pairs, nli, encoder, aggregator, related_only, stance_model))
     return results
 
 
@@ -288,7 +362,13 @@ def stance_markdown(results: list[dict], aggregator_info: dict, limit: int | Non
             else "Every pair of every set."
         )
         + f" Aggregator: {aggregator_info.get('model', 'logistic regression')}, fit on "
-        + f"{aggregator_info.get('trained_on', 'unknown')}. Regenerated by `make eval-stance`.",
+        + f"{aggregator_info.get('trained_on', 'unknown')}. "
+        + (
+            f"Stance model `{results[0]['stance_model']}` splits related bodies between agree, disagree and "
+            "discuss. Regenerated by `make eval-stance-model`."
+            if results[0].get("stance_model")
+            else "Regenerated by `make eval-stance`."
+        ),
         "",
         "| set | n | FNC-1 score | accuracy | macro-F1 | F1 agree | F1 disagree | F1 discuss | F1 unrelated | minutes |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

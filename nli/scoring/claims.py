@@ -8,7 +8,7 @@ import numpy as np
 
 from nli.model.backends import NLIBackend
 from nli.scoring.report import ArticleStance, Claim, SentenceRef
-from nli.scoring.stance import STANCES, Aggregator, EmbeddedBody, featurize
+from nli.scoring.stance import STANCES, Aggregator, EmbeddedBody, decide_stances, featurize
 from nli.scoring.verdicts import AGREEING, CONTRADICTION, Thresholds, combine, probs_dict
 
 Labeller = Callable[[Sequence[tuple[str, str]]], np.ndarray]
@@ -129,6 +129,7 @@ def add_article_stances(
     refs: dict[tuple[str, str], SentenceRef],
     nli: NLIBackend,
     aggregator: Aggregator,
+    stance_model: NLIBackend | None = None,
 ) -> int:
     """Decide each article's stance on each claim from the whole article; returns the NLI calls made.
 
@@ -151,8 +152,9 @@ def add_article_stances(
         claim_vectors[[k for k, _ in jobs]],
         [bodies[article] for _, article in jobs],
         nli,
+        stance_model=stance_model,
     )
-    probs = aggregator.predict_proba(np.stack([f.features for f in features]))
+    probs = decide_stances(aggregator, features)
     for (k, article), row, found in zip(jobs, probs, features, strict=True):
         stance = FROM_STANCE[STANCES[int(row.argmax())]]
         if RANK[stance] <= RANK[claims[k].stances[article].stance]:
@@ -164,4 +166,4 @@ def add_article_stances(
             {"article": {s: round(float(p), 4) for s, p in zip(STANCES, row, strict=True)}},
             source="article",
         )
-    return sum(2 * len(f.evidence) for f in features)
+    return sum(2 * len(f.evidence) + (f.passage_stance is not None) for f in features)

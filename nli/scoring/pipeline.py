@@ -73,6 +73,7 @@ def score_articles(
     compare_slots: bool = True,
     article_stances: bool = True,
     progress: Progress | None = None,
+    stance_model: NLIBackend | None = None,
 ) -> Report:
     """Find shared claims, agreements and contradictions across a set of articles.
 
@@ -85,7 +86,9 @@ def score_articles(
     comparison decide contradictions together. Without it the model alone decides.
     With ``article_stances`` and a model that has a stance aggregator, where each
     article stands on the most widely shared claims is decided from the whole
-    article as ``nli stance`` does, and counts in the agreement matrix.
+    article as ``nli stance`` does, and counts in the agreement matrix; a
+    ``stance_model`` (a stance cross-encoder, ``make train-stance``) then splits the
+    articles that bear on a claim between supporting, contradicting and mentioning it.
     Raises :class:`InputError` for unusable input, naming every problem.
     """
     started = time.perf_counter()
@@ -223,6 +226,7 @@ def score_articles(
             {(r.article, r.text): r for r in refs},
             nli,
             Aggregator.load(aggregator_path),
+            stance_model,
         )
 
     position = {a: i for i, a in enumerate(article_ids)}

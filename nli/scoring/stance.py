@@ -174,10 +174,24 @@ def embed_bodies(texts: Sequence[str], encoder: SentenceEncoder) -> list[Embedde
     return bodies
 
 
+def evidence_passage(body: EmbeddedBody, claim_vector: np.ndarray, top: int = TOP_SENTENCES) -> str:
+    """The body's ``top`` sentences most similar to the claim, joined in the body's order.
+
+    The stance model reads this passage against the claim, in training and in use alike.
+    """
+    if not body.sentences:
+        return ""
+    order = np.argsort(-(body.vectors @ claim_vector))[:top]
+    return " ".join(body.sentences[i] for i in sorted(order))
+
+
 @dataclass
 class PairFeatures:
     features: np.ndarray  # (len(FEATURE_NAMES),)
     evidence: list[Evidence]
+    # A stance model's (entailment, neutral, contradiction) = (agree, discuss, disagree)
+    # on the body's evidence passage against the claim; None without a stance model.
+    passage_stance: np.ndarray | None = None
 
 
 def featurize(
@@ -187,8 +201,13 @@ def featurize(
     nli: NLIBackend,
     top: int = TOP_SENTENCES,
     progress: Callable[[int, int], None] | None = None,
+    stance_model: NLIBackend | None = None,
 ) -> list[PairFeatures]:
-    """Features for each (claim, body) pair; the NLI calls of all pairs are batched together."""
+    """Features for each (claim, body) pair; the NLI calls of all pairs are batched together.
+
+    With a ``stance_model`` (``nli train`` with a ``[stance]`` recipe), it reads each
+    related-looking body's evidence passage against the claim too (one call a pair).
+    """
     selections = []
     nli_pairs: list[tuple[str, str]] = []
     for claim, vector, body in zip(claims, claim_vectors, bodies, strict=True):
@@ -238,7 +257,31 @@ def featurize(
             ]
         vector = np.array([f.get(name, 0.0) for name in FEATURE_NAMES], dtype=np.float64)
         out.append(PairFeatures(vector, evidence))
+    if stance_model is not None:
+        jobs = [
+            (k, evidence_passage(body, vector))
+            for k, (body, vector, (_, _, use_nli, _)) in enumerate(zip(bodies, claim_vectors, selections, strict=True))
+            if use_nli
+        ]
+        read = predict_in_blocks(stance_model, [(passage, claims[k]) for k, passage in jobs], 2048)
+        for (k, _), row in zip(jobs, read, strict=True):
+            out[k].passage_stance = row
     return out
+
+
+def decide_stances(aggregator: Aggregator, features: Sequence[PairFeatures]) -> np.ndarray:
+    """Probabilities over :data:`STANCES` for each pair, (n, 4).
+
+    The aggregator decides whether a body bears on the claim at all; where a stance
+    model read the body's passage, that model splits the related share between
+    agree, disagree and discuss.
+    """
+    probs = aggregator.predict_proba(np.stack([f.features for f in features]))
+    for row, f in zip(probs, features, strict=True):
+        if f.passage_stance is not None:
+            entailment, neutral, contradiction = f.passage_stance
+            row[:3] = (1.0 - row[3]) * np.array([entailment, contradiction, neutral])
+    return probs
 
 
 @dataclass
@@ -304,12 +347,15 @@ def stance_of_articles(
     nli: NLIBackend,
     encoder: SentenceEncoder,
     aggregator: Aggregator,
+    stance_model: NLIBackend | None = None,
 ) -> list[StanceResult]:
     """Each article's stance on one claim, with the sentences that decide it."""
     bodies = embed_bodies(texts, encoder)
     claim_vector = encoder.encode([claim])[0]
-    feats = featurize([claim] * len(bodies), np.tile(claim_vector, (len(bodies), 1)), bodies, nli)
-    probs = aggregator.predict_proba(np.stack([f.features for f in feats]))
+    feats = featurize(
+        [claim] * len(bodies), np.tile(claim_vector, (len(bodies), 1)), bodies, nli, stance_model=stance_model
+    )
+    probs = decide_stances(aggregator, feats)
     results = []
     for article, row, f in zip(ids, probs, feats, strict=True):
         results.append(

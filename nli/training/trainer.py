@@ -55,6 +55,8 @@ class Recipe:
     # A student learning from a teacher's labels (nli/training/distill.py): {labels,
     # temperature, soft_weight, pool_rate, mix_labelled, pool: {seed, sizes}}.
     distillation: dict | None = None
+    # Stance pairs (nli/training/stance_pairs.py): {rates: {group: rate}}, e.g. fnc1-stance-disagree.
+    stance: dict | None = None
 
     @classmethod
     def load(cls, path: Path) -> Recipe:
@@ -76,6 +78,7 @@ class Recipe:
             cause_scenes=raw.get("cause_scenes"),
             holdout_from=raw.get("holdout", {}).get("from_recipe"),
             distillation=raw.get("distillation"),
+            stance=raw.get("stance"),
         )
 
 
@@ -216,6 +219,13 @@ def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[
             for r in cause_scene_pairs(recipe.cause_scenes["seed"], recipe.cause_scenes["scenes"])
         ]
         groups.append(("cause-scenes", scene_rows, 1.0, "this project's own phrase lists (nli/training/scenegen.py)"))
+    if recipe.stance:
+        from nli.training.stance_pairs import stance_groups
+
+        rates = recipe.stance["rates"]
+        for name, rows, licence in stance_groups(root, log=log):
+            if rates.get(name, 0):
+                groups.append((name, [{**r, "source": name} for r in rows], rates[name], licence))
     inherited: list[dict] = []
     if recipe.holdout_from:
         _, inherited, _ = build_mix(Recipe.load(RECIPES_DIR / recipe.holdout_from), root, log=lambda m: None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import DATA, needs_data, run_cli
+from conftest import DATA, MODEL_DIR, needs_data, run_cli
 
 from nli.evaluation.article_sets import MAX_BODIES, article_sets, summarize
 
@@ -18,6 +18,9 @@ def test_every_set_holds_both_sides_and_at_most_five_bodies():
         assert 2 <= len(item["articles"]) <= MAX_BODIES
         assert [a.id for a in item["articles"]] == list(item["sides"])
     assert article_sets(DATA, seed=0)[5]["sides"] == sets[5]["sides"], "the draw is seeded"
+    held_out = article_sets(DATA, held_out_only=True)
+    assert {s["set"] for s in held_out} == {s["set"] for s in sets if s["held_out"]}
+    assert 0.3 < len(held_out) / len(sets) < 0.7, "every other story with a set is held out"
 
 
 def test_summary_separates_opposite_sides_by_agreement():
@@ -54,3 +57,14 @@ def test_eval_sets_through_the_cli(tmp_path):
         "headline_stance",
     }
     assert json.loads(out.with_suffix(".json").read_text()) == document
+
+
+def test_eval_sets_with_a_stance_model_scores_held_out_sets_without_and_with_it(tmp_path):
+    # Any NLI-shaped model serves as a stance model; the shipped one stands in for it here.
+    result = run_cli("eval-sets", "--limit", "1", "--stance-model", str(MODEL_DIR), "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert list(document["configurations"]) == ["full", "stance-model"]
+    assert document["sets_drawn"] == "held-out stories only"
+    refused = run_cli("eval-sets", "--limit", "1", "--configurations", "stance-model")
+    assert refused.returncode == 2 and "--stance-model" in refused.stderr

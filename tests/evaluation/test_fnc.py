@@ -5,7 +5,7 @@ import pytest
 from conftest import MODEL_DIR, run_cli
 
 from nli.errors import InputError
-from nli.evaluation.fnc import StancePairs, fnc_score, read_fnc, stratified_sample
+from nli.evaluation.fnc import StancePairs, fnc_score, fnc_stories, read_fnc, stratified_sample
 
 needs_model = pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
 
@@ -106,6 +106,12 @@ def test_cli_stance_eval_and_stance_on_a_tiny_fixture(tmp_path):
     for key in ("n", "fnc_score", "accuracy", "macro_f1", "per_class", "confusion"):
         assert key in doc
     assert doc["n"] == 3
+    # Any NLI-shaped model serves as a stance model; the shipped one stands in for it here.
+    split = run_cli(
+        "stance-eval", "--stances", str(stances), "--bodies", str(bodies), "--json", "--stance-model", str(MODEL_DIR)
+    )
+    assert split.returncode == 0, split.stderr
+    assert json.loads(split.stdout)["n"] == 3
 
     articles = tmp_path / "articles"
     articles.mkdir()
@@ -118,3 +124,46 @@ def test_cli_stance_eval_and_stance_on_a_tiny_fixture(tmp_path):
     assert by_article["body3"]["stance"] == "unrelated"
     assert by_article["body1"]["evidence"][0]["similarity"] > 0.3
     assert abs(sum(by_article["body1"]["probs"].values()) - 1) < 1e-3
+    split = run_cli(
+        "stance", "--claim", "The mayor resigned", str(articles), "--json", "--stance-model", str(MODEL_DIR)
+    )
+    assert split.returncode == 0, split.stderr
+    split_body1 = next(a for a in json.loads(split.stdout)["articles"] if a["article"] == "body1")
+    assert split_body1["probs"]["unrelated"] == by_article["body1"]["probs"]["unrelated"], "relatedness is kept"
+    assert abs(sum(split_body1["probs"].values()) - 1) < 1e-3
+
+
+def story_pairs():
+    """Two stories with an article set each (headline variants share bodies), and a third without one."""
+    rows = [
+        ("Mayor resigns", "1", "agree"),
+        ("Mayor resigns", "2", "disagree"),
+        ("Mayor quits office", "2", "discuss"),  # a variant: same story through body 2
+        ("Mayor quits office", "9", "unrelated"),  # unrelated pairs join nothing
+        ("Bridge closed", "5", "agree"),
+        ("Bridge closed", "6", "disagree"),
+        ("Team wins cup", "9", "agree"),
+    ]
+    bodies = {b: f"body {b}" for b in ("1", "2", "5", "6", "9")}
+    h, b, s = zip(*rows, strict=True)
+    return StancePairs("stories", list(h), list(b), list(s), bodies)
+
+
+def test_stories_join_headline_variants_and_hold_out_every_other_set_story():
+    pairs = story_pairs()
+    stories = fnc_stories(pairs)
+    assert stories.of_headline["Mayor resigns"] == stories.of_headline["Mayor quits office"] == stories.of_body["2"]
+    assert stories.of_headline["Bridge closed"] != stories.of_headline["Mayor resigns"]
+    assert stories.of_body["9"] == stories.of_headline["Team wins cup"]
+    # Stories with a set, by smallest body id: the mayor's (body 1) is held out, the bridge's is not.
+    assert stories.held_out == {stories.of_body["1"]}
+    assert stories.holds_out("Mayor quits office", "9") and not stories.holds_out("Team wins cup", "9")
+
+
+def test_stance_training_pairs_leave_out_held_out_stories_and_unrelated_pairs():
+    from nli.training.stance_pairs import usable_pairs
+
+    pairs = story_pairs()
+    kept = [(pairs.headlines[i], pairs.body_ids[i]) for i in usable_pairs("fnc1", pairs)]
+    assert kept == [("Bridge closed", "5"), ("Bridge closed", "6"), ("Team wins cup", "9")]
+    assert len(usable_pairs("arc", pairs)) == 6  # ARC has no held-out stories: every related pair

@@ -18,3 +18,31 @@ def test_cli_stance_rejects_an_empty_claim(tmp_path):
     (tmp_path / "a.txt").write_text("Some article text about the mayor.")
     result = run_cli("stance", "--claim", "  ", str(tmp_path))
     assert result.returncode == 2 and "--claim is empty" in result.stderr
+
+
+def test_evidence_passage_takes_the_closest_sentences_in_body_order():
+    import numpy as np
+
+    from nli.scoring.stance import embedded_body, evidence_passage
+
+    vectors = np.eye(4, dtype=np.float32)[[0, 1, 2, 3]]
+    body = embedded_body(["A.", "B.", "C.", "D."], vectors)
+    claim = np.array([0.1, 0.0, 0.9, 0.5], dtype=np.float32)
+    assert evidence_passage(body, claim, top=2) == "C. D."
+    assert evidence_passage(body, claim, top=3) == "A. C. D."
+    assert evidence_passage(embedded_body([], np.zeros((0, 4), dtype=np.float32)), claim) == ""
+
+
+def test_decide_stances_lets_the_stance_model_split_the_related_share():
+    import numpy as np
+
+    from nli.scoring.stance import FEATURE_NAMES, STANCES, Aggregator, PairFeatures, decide_stances
+
+    n = len(FEATURE_NAMES)
+    fixed = np.log(np.array([0.3, 0.1, 0.2, 0.4]))  # agree, disagree, discuss, unrelated
+    aggregator = Aggregator(np.zeros(n), np.ones(n), [(np.zeros((len(STANCES), n)), fixed)])
+    read = PairFeatures(np.zeros(n), [], passage_stance=np.array([0.1, 0.2, 0.7]))  # entail, neutral, contra
+    unread = PairFeatures(np.zeros(n), [])
+    probs = decide_stances(aggregator, [read, unread])
+    assert probs[0] == pytest.approx([0.06, 0.42, 0.12, 0.4])  # the related 0.6 split 0.1 / 0.7 / 0.2
+    assert probs[1] == pytest.approx([0.3, 0.1, 0.2, 0.4])
