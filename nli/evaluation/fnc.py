@@ -142,9 +142,9 @@ def fnc_stories(pairs: StancePairs) -> Stories:
         if stance in ("agree", "disagree"):
             sides.setdefault(h, set()).add(stance)
     with_sets = {int(component[node[("h", h)]]) for h, found in sides.items() if len(found) == 2}
-    first_body = {}
-    for b in reversed(bodies):  # bodies are in id order: the last write is the smallest
-        first_body[int(component[node[("b", b)]])] = (len(b), b)
+    first_body: dict[int, tuple[int, str]] = {}
+    for b in bodies:  # in id order, so each story keeps its smallest
+        first_body.setdefault(int(component[node[("b", b)]]), (len(b), b))
     ordered = sorted(with_sets, key=lambda story: first_body.get(story, (0, "")))
     return Stories(
         {h: int(component[node[("h", h)]]) for h in headlines},
