@@ -6,7 +6,7 @@ import json
 
 from conftest import DATA, MODEL_DIR, needs_data, run_cli
 
-from nli.evaluation.article_sets import MAX_BODIES, article_sets, summarize
+from nli.evaluation.article_sets import MAX_BODIES, article_sets, pair_auc_at, summarize
 
 
 @needs_data
@@ -27,11 +27,24 @@ def test_summary_separates_opposite_sides_by_agreement():
     per_set = [
         {
             "pairs": [{"opposite": True, "agreement": -1.0}, {"opposite": False, "agreement": 0.5}],
+            "articles": [
+                {"disagreeing": True, "headline_stance": 0.6},
+                {"disagreeing": False, "headline_stance": -0.2},
+                {"disagreeing": False, "headline_stance": 0.7},
+            ],
             "contradictions": 2,
             "strongest_across": True,
             "strongest_type": "number",
         },
-        {"pairs": [{"opposite": True, "agreement": 0.0}], "contradictions": 0, "strongest_across": None},
+        {
+            "pairs": [{"opposite": True, "agreement": 0.0}],
+            "articles": [
+                {"disagreeing": True, "headline_stance": 0.1},
+                {"disagreeing": False, "headline_stance": -0.5},
+            ],
+            "contradictions": 0,
+            "strongest_across": None,
+        },
         {"error": ["body-1: empty after cleaning"]},
     ]
     summary = summarize(per_set)
@@ -39,6 +52,19 @@ def test_summary_separates_opposite_sides_by_agreement():
     assert summary["auc"] == 1.0
     assert summary["strongest_across_sides"] == 1.0
     assert summary["any_contradiction"] == 0.5
+    # Disagreeing 0.6 and 0.1 against agreeing -0.2, 0.7, -0.5: 4 of the 6 orderings right.
+    assert summary["article_auc"] == {"headline_stance_articles": round(4 / 6, 4)}
+
+
+def test_pair_auc_grows_with_the_per_article_score_and_stays_below_one():
+    sides = [[True, False, False, False, False], [True, True, False, False], [True, False]] * 20
+    coin, fair, good, near_perfect = (pair_auc_at(sides, auc) for auc in (0.5, 0.75, 0.9, 0.999))
+    assert abs(coin - 0.5) < 0.03
+    assert coin < fair < good < near_perfect
+    # A difference of two scores misses some pairs even when every article is placed right:
+    # two agreeing articles far apart on their own side outscore a close opposite pair.
+    assert 0.9 < near_perfect < 1.0
+    assert pair_auc_at(sides, 0.9) == good, "the draw is seeded"
 
 
 @needs_data
@@ -56,9 +82,13 @@ def test_eval_sets_through_the_cli(tmp_path):
         "claim_stances",
         "headline_stance",
     }
+    assert set(slots["article_auc"]) == {"headline_stance_articles"}
+    assert list(document["pair_auc_at_article_auc"]) == ["0.75", "0.85", "0.9", "0.95"]
+    assert "## What the targets would take" in out.read_text()
     assert json.loads(out.with_suffix(".json").read_text()) == document
 
 
+@needs_data
 def test_eval_sets_with_a_stance_model_scores_held_out_sets_without_and_with_it(tmp_path):
     # Any NLI-shaped model serves as a stance model; the shipped one stands in for it here.
     result = run_cli("eval-sets", "--limit", "1", "--stance-model", str(MODEL_DIR), "--json")
@@ -66,5 +96,8 @@ def test_eval_sets_with_a_stance_model_scores_held_out_sets_without_and_with_it(
     document = json.loads(result.stdout)
     assert list(document["configurations"]) == ["full", "stance-model"]
     assert document["sets_drawn"] == "held-out stories only"
+    for configuration in document["configurations"].values():
+        assert "headline_stance" in configuration["diagnostic_auc"]
+        assert "headline_stance_articles" in configuration["article_auc"]
     refused = run_cli("eval-sets", "--limit", "1", "--configurations", "stance-model")
     assert refused.returncode == 2 and "--stance-model" in refused.stderr
