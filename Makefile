@@ -151,7 +151,8 @@ export: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/nli eval --all-splits --results eval/RESULTS.md $(if $(LIMIT),--limit $(LIMIT),)
 
-# The stance aggregator, fit on a stratified sample of FNC-1 *training* pairs.
+# The stance aggregator, fit on a stratified sample of FNC-1 *training* pairs outside the
+# held-out stories (nli eval-sets measures on their article sets).
 FNC := ../shared/data/fnc-1
 STANCE_LIMIT ?= 16000
 stance-model: $(STAMP)

@@ -483,7 +483,9 @@ def build_parser() -> argparse.ArgumentParser:
     stance_eval.add_argument(STANCE_MODEL_FLAG, help=STANCE_MODEL_HELP)
     stance_eval.set_defaults(func=cmd_stance_eval)
 
-    stance_train = sub.add_parser("stance-train", help="fit the stance aggregator on FNC-1 training files")
+    stance_train = sub.add_parser(
+        "stance-train", help="fit the stance aggregator on FNC-1 training files, held-out stories left out"
+    )
     stance_train.add_argument("--stances", type=Path, required=True)
     stance_train.add_argument("--bodies", type=Path, required=True)
     stance_train.add_argument(

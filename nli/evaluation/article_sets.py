@@ -362,8 +362,13 @@ def markdown(result: dict) -> str:
         "## What the targets would take",
         "",
         "Given the headline, how well each article's stance on it (`headline_stance`) tells the disagreeing "
-        "articles from the agreeing ones (AUC over articles, 0.5 a coin; the stance aggregator was fit on a "
-        "sample of FNC-1 training pairs, where these sets come from, so if anything this flatters it):",
+        "articles from the agreeing ones (AUC over articles, 0.5 a coin; "
+        + (
+            "no stance learner was fit on these stories):"
+            if result.get("stance_model")
+            else "the stance aggregator was fit on the stories of about half of these sets; `make eval-sets-stance` "
+            "measures on the other half alone):"
+        ),
         "",
     ]
     for name, c in result["configurations"].items():

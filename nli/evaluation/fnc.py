@@ -34,6 +34,15 @@ class StancePairs:
     stances: list[str]
     bodies: dict[str, str]
 
+    def subset(self, indices: list[int]) -> StancePairs:
+        return StancePairs(
+            self.name,
+            [self.headlines[i] for i in indices],
+            [self.body_ids[i] for i in indices],
+            [self.stances[i] for i in indices],
+            self.bodies,
+        )
+
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
     if not path.exists():
@@ -153,6 +162,14 @@ def fnc_stories(pairs: StancePairs) -> Stories:
     )
 
 
+def outside_held_out_stories(pairs: StancePairs) -> StancePairs:
+    """The FNC-1 training pairs a stance learner may fit on: none of a held-out story's headlines or bodies."""
+    stories = fnc_stories(pairs)
+    return pairs.subset(
+        [i for i, (h, b) in enumerate(zip(pairs.headlines, pairs.body_ids, strict=True)) if not stories.holds_out(h, b)]
+    )
+
+
 def stratified_sample(pairs: StancePairs, limit: int | None, seed: int = 0) -> StancePairs:
     """A reproducible sample of ``limit`` pairs, each stance in proportion."""
     if not limit or limit >= len(pairs.stances):
@@ -169,13 +186,7 @@ def stratified_sample(pairs: StancePairs, limit: int | None, seed: int = 0) -> S
     picked = sorted(
         rng.sample(picked, limit) if len(picked) > limit else picked + rng.sample(rest, limit - len(picked))
     )
-    return StancePairs(
-        pairs.name,
-        [pairs.headlines[i] for i in picked],
-        [pairs.body_ids[i] for i in picked],
-        [pairs.stances[i] for i in picked],
-        pairs.bodies,
-    )
+    return pairs.subset(picked)
 
 
 def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float, float]:

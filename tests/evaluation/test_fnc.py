@@ -5,7 +5,14 @@ import pytest
 from conftest import MODEL_DIR, run_cli
 
 from nli.errors import InputError
-from nli.evaluation.fnc import StancePairs, fnc_score, fnc_stories, read_fnc, stratified_sample
+from nli.evaluation.fnc import (
+    StancePairs,
+    fnc_score,
+    fnc_stories,
+    outside_held_out_stories,
+    read_fnc,
+    stratified_sample,
+)
 
 needs_model = pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
 
@@ -167,3 +174,16 @@ def test_stance_training_pairs_leave_out_held_out_stories_and_unrelated_pairs():
     kept = [(pairs.headlines[i], pairs.body_ids[i]) for i in usable_pairs("fnc1", pairs)]
     assert kept == [("Bridge closed", "5"), ("Bridge closed", "6"), ("Team wins cup", "9")]
     assert len(usable_pairs("arc", pairs)) == 6  # ARC has no held-out stories: every related pair
+
+
+def test_aggregator_pairs_leave_out_every_pair_of_a_held_out_story():
+    pairs = story_pairs()
+    kept = outside_held_out_stories(pairs)
+    assert list(zip(kept.headlines, kept.body_ids, kept.stances, strict=True)) == [
+        ("Bridge closed", "5", "agree"),
+        ("Bridge closed", "6", "disagree"),
+        ("Team wins cup", "9", "agree"),
+    ]
+    # The held-out mayor story's unrelated pair ("Mayor quits office", body 9) goes too:
+    # its headline is one the article sets ask about.
+    assert kept.bodies is pairs.bodies
