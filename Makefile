@@ -135,7 +135,8 @@ eval-sets: $(STAMP)
 	$(BIN)/nli eval-sets --output eval/ARTICLE_SETS.md $(if $(LIMIT),--limit $(LIMIT),)
 
 # The same sets through the accurate model (`nli score --accurate`), whole pipeline only;
-# rewrites eval/ARTICLE_SETS_ACCURATE.md (all 260 sets: 41 minutes on 2 cores, 2026-12-06).
+# rewrites eval/ARTICLE_SETS_ACCURATE.md (all 260 sets on 2 cores, 2026-12-06: 41 minutes on a Xeon
+# model 106; 32 minutes on a Xeon model 167 with AMX, part of it beside a test run).
 eval-sets-accurate: $(STAMP)
 	$(BIN)/nli eval-sets --model $(ACCURATE) --configurations full --output eval/ARTICLE_SETS_ACCURATE.md $(if $(LIMIT),--limit $(LIMIT),)
 
