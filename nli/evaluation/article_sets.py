@@ -135,7 +135,7 @@ def pair_auc_at(disagreeing: list[list[bool]], article_auc: float, draws: int = 
     return round(float(roc_auc_score(opposite, score)), 4)
 
 
-def set_figures(report, sides: dict[str, str], headline_stance: dict[str, float] | None = None) -> dict:
+def set_figures(report, sides: dict[str, str], headline_stance: dict[str, float]) -> dict:
     """One scored set's article pairs (opposite side or not, agreement, diagnostics) and its strongest contradiction."""
     matrix = report.agreement
     shared: dict[frozenset[str], int] = {}
@@ -160,19 +160,14 @@ def set_figures(report, sides: dict[str, str], headline_stance: dict[str, float]
                 "agreement_with_prior": -(matrix.agree[i][j] - matrix.contradict[i][j])
                 / (matrix.agree[i][j] + matrix.contradict[i][j] + AGREEMENT_PRIOR),
                 "claim_stances": sum(1 if x != y else -1 for x, y in taken),
+                "headline_stance": abs(headline_stance[a] - headline_stance[b]),
             }
-            if headline_stance:
-                figures["headline_stance"] = abs(headline_stance[a] - headline_stance[b])
             pairs.append(figures)
     strongest = report.contradictions[0] if report.contradictions else None
     return {
         "pairs": pairs,
         "articles": [
-            {
-                "disagreeing": sides[a] == "disagree",
-                **({"headline_stance": headline_stance[a]} if headline_stance else {}),
-            }
-            for a in matrix.articles
+            {"disagreeing": sides[a] == "disagree", "headline_stance": headline_stance[a]} for a in matrix.articles
         ],
         "contradictions": len(report.contradictions),
         "strongest_across": None if strongest is None else sides[strongest.a.article] != sides[strongest.b.article],
