@@ -51,7 +51,7 @@ def output_file_problems(path: Path | None, option: str, inputs: Iterable[str | 
         source = Path(given).resolve()
         if target == source:
             return [f"{option} {path}: is one of the inputs; it would be overwritten"]
-        if source.is_dir() and target.parent == source and target.suffix.lower() in READ_SUFFIXES:
+        if source.is_dir() and source in target.parents and target.suffix.lower() in READ_SUFFIXES:
             if target.exists():
                 return [f"{option} {path}: is one of the inputs (read from {given}); it would be overwritten"]
             return [

@@ -44,3 +44,11 @@ def encoder():
     import nli
 
     return nli.load_encoder()
+
+
+@pytest.fixture(scope="session")
+def model(onnx_model, encoder):
+    """The default model as one object, around the session's backends (loaded once)."""
+    import nli
+
+    return nli.Model.from_backend(onnx_model, encoder)

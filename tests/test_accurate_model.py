@@ -1,4 +1,4 @@
-"""The accurate model (``nli score --accurate``): the teacher shipped as int8 ONNX only."""
+"""The larger model (``--model mpnet-teacher-v2``): the teacher shipped as int8 ONNX only; ``--accurate`` is withdrawn."""
 
 import json
 
@@ -34,7 +34,7 @@ def test_the_accurate_model_ships_its_graph_and_decision_files_but_no_weights():
 
 @pytest.fixture(scope="module")
 def accurate_report():
-    result = run_cli("score", str(EXAMPLES), "--json", "--accurate")
+    result = run_cli("score", str(EXAMPLES), "--json", "--model", ACCURATE_NLI_MODEL)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -53,16 +53,15 @@ def test_accurate_finds_the_planted_contradictions(accurate_report, name):
     assert any(matches(pair, PLANTED[name]) for pair in top), f"planted {name} contradiction not in the top {len(top)}"
 
 
-def test_accurate_and_model_are_one_choice():
-    result = run_cli("score", str(EXAMPLES), "--accurate", "--model", "minilm-nli-news")
+def test_the_accurate_flag_is_withdrawn_with_its_reason():
+    result = run_cli("score", str(EXAMPLES), "--accurate")
     assert result.returncode == 2
-    assert "error: argument --model: not allowed with argument --accurate" in result.stderr
+    assert "--accurate is withdrawn: on real news" in result.stderr and f"--model {ACCURATE_NLI_MODEL}" in result.stderr
 
 
-def test_accurate_has_no_torch_backend():
-    result = run_cli("score", str(EXAMPLES), "--accurate", "--backend", "torch")
-    assert result.returncode == 2
-    assert "ships as ONNX only: leave out --backend torch" in result.stderr
+def test_the_larger_model_has_no_torch_backend():
+    result = run_cli("score", str(EXAMPLES), "--model", ACCURATE_NLI_MODEL, "--backend", "torch")
+    assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -33,9 +33,9 @@ def results(path):
 
 
 def comparable(document):
-    """A result without its timing, the one field that differs between runs."""
+    """A result without its timings, the only fields that differ between runs."""
     return {k: v for k, v in document.items() if k != "stats"} | {
-        "stats": {k: v for k, v in document.get("stats", {}).items() if k != "seconds"}
+        "stats": {k: v for k, v in document.get("stats", {}).items() if k not in ("seconds", "stage_seconds")}
     }
 
 

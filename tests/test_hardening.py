@@ -242,11 +242,10 @@ def test_a_named_pipe_is_skipped_with_a_warning(tmp_path):
 
 
 @needs_model
-def test_a_set_without_claims_says_so(onnx_model, encoder):
+def test_a_set_without_claims_says_so(model):
     report = nli.score_articles(
         [nli.Article("a", "Breaking news tonight.\n\nMore soon."), nli.Article("b", "What happened? Nobody knows.")],
-        nli=onnx_model,
-        encoder=encoder,
+        model=model,
     )
     assert len([w for w in report.warnings if "no sentence is a claim" in w]) == 2
 
@@ -323,10 +322,10 @@ def test_the_api_raises_input_error_for_what_it_cannot_use(given, phrase):
 
 
 @needs_model
-def test_the_api_accepts_one_path_a_string_or_any_iterable(tmp_path, onnx_model, encoder):
+def test_the_api_accepts_one_path_a_string_or_any_iterable(tmp_path, model):
     folder = two_sides(tmp_path / "set")
     for given in (folder, str(folder), (p for p in [folder]), [str(folder / "arson-0.txt"), folder / "accident-0.txt"]):
-        report = nli.score_articles(given, nli=onnx_model, encoder=encoder)
+        report = nli.score_articles(given, model=model)
         assert sorted(a.id for a in report.articles) == ["accident-0", "arson-0"]
 
 

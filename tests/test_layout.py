@@ -14,18 +14,22 @@ HEAVY = ("torch", "transformers", "sentence_transformers")
 
 # Each part of nli/ and the parts it may import (README, "Layout"). Data flows one way:
 # scoring never reaches training or evaluation, and nothing but the CLI reaches everything.
-BASE = {"errors", "paths", "options", "outputs"}
+BASE = {"errors", "paths", "outputs"}
+# A model folder's side files (thresholds, combiner, stance aggregator) are read by the
+# scoring modules that use them; the model bundle loads them with the backend.
+MODEL_SIDE_FILES = {"scoring.verdicts", "scoring.combiner", "scoring.stance"}
 ALLOWED = {
     "errors": set(),
     "paths": set(),
-    "options": set(),
     "outputs": {"errors"},
-    "model": BASE | {"model", "data"},
+    "model": BASE | {"model", "data"} | MODEL_SIDE_FILES,
     "data": BASE | {"data", "model.labels"},
-    "scoring": BASE | {"scoring", "model.backends", "model.labels", "model.registry"},
+    "scoring": BASE | {"scoring", "model.backends", "model.labels", "model.registry", "model.bundle"},
+    "batch": BASE | {"batch", "scoring", "model"},
     "evaluation": BASE | {"evaluation", "scoring", "model", "data"},
     "training": BASE | {"training", "evaluation", "scoring", "model", "data"},
 }
+CLI_MODULE_LINES = 300
 
 
 def _part(module: str) -> str:
@@ -131,3 +135,107 @@ def test_the_wheel_lists_every_subpackage():
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     packages = {".".join(init.parent.relative_to(ROOT).parts) for init in PACKAGE.rglob("__init__.py")}
     assert packages <= listed and "nli_models" in listed
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the nli modules it imports (lazy imports included), resolved to modules that exist."""
+    modules = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets = set()
+        for _, module in _nli_imports(path):
+            while module and module not in modules:  # "from nli.scoring.x import f" -> nli.scoring.x
+                module = module.rpartition(".")[0]
+            if module and module != name:
+                targets.add(module)
+        graph[name] = targets
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of two or more modules (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circle_between_modules():
+    # A package's __init__ re-exporting its modules is not a circle of the code's own.
+    graph = {
+        name: {t for t in targets if not (name.startswith(t + ".") and t.count(".") < name.count("."))}
+        for name, targets in _import_graph().items()
+        if name != "nli"
+    }
+    graph = {name: targets - {"nli"} for name, targets in graph.items()}
+    assert _circles(graph) == []
+
+
+def test_the_circle_check_can_fail():
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_command_module_is_long():
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in sorted((PACKAGE / "cli").glob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > CLI_MODULE_LINES
+    }
+    assert not long, long
+
+
+def _takes_parsed_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    arguments = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    for argument in arguments:
+        annotation = ast.unparse(argument.annotation) if argument.annotation else ""
+        if "Namespace" in annotation or argument.arg == "args":
+            return True
+    return False
+
+
+def test_nothing_below_the_cli_takes_parsed_arguments():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (PACKAGE / "cli") not in path.parents
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _takes_parsed_arguments(node)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_parsed_arguments_check_can_fail():
+    tree = ast.parse("def run(args: argparse.Namespace) -> int: ...\ndef fine(items, *args): ...\n")
+    assert [_takes_parsed_arguments(f) for f in tree.body] == [True, False]

@@ -298,6 +298,29 @@ def read_covidfact(eval_side: bool) -> Reader:
     return reader
 
 
+def read_mrpc(split: str) -> Reader:
+    """MRPC: news sentence pairs people judged paraphrases, as entailment in both orders.
+
+    Pairs judged not paraphrases are left out: they often share most of a fact and
+    differ in a detail that is neither implied nor contradicted, which no single
+    three-way label fits.
+    """
+
+    def reader(root: Path) -> Iterator[Row]:
+        for row in _tsv(root / "mrpc" / f"msr_paraphrase_{split}.txt"):
+            if row["Quality"] == "1":
+                yield from _emit(
+                    iter(
+                        [
+                            _row(row["#1 String"], row["#2 String"], "entailment"),
+                            _row(row["#2 String"], row["#1 String"], "entailment"),
+                        ]
+                    )
+                )
+
+    return reader
+
+
 THREE_WAY_CURRICULUM = ("boolean", "comparative", "conditional", "counting", "negation", "quantifier")
 NC = "non-commercial research"
 
@@ -328,6 +351,7 @@ CORPORA: dict[str, Corpus] = {
     },
     "rte-train": Corpus("rte-train", "train", read_rte("train"), "none stated", two_way=True),
     "med": Corpus("med", "train", read_med, "CC BY-SA 4.0", two_way=True),
+    "mrpc-train": Corpus("mrpc-train", "train", read_mrpc("train"), "Microsoft Research Paraphrase Corpus licence"),
     # for choosing settings, never trained on
     "lingnli-val": Corpus("lingnli-val", "select", read_lingnli("val"), "none stated"),
     "rte-dev": Corpus("rte-dev", "select", read_rte("dev"), "none stated", two_way=True),
@@ -360,6 +384,7 @@ CORPORA: dict[str, Corpus] = {
     "fever-symmetric": Corpus("fever-symmetric", "eval", read_fever_symmetric, "none stated"),
     "nope": Corpus("nope", "eval", read_nope, "none stated"),
     "ambient": Corpus("ambient", "eval", read_ambient, "none stated"),
+    "mrpc-test": Corpus("mrpc-test", "eval", read_mrpc("test"), "Microsoft Research Paraphrase Corpus licence"),
     "rte-test": Corpus("rte-test", "eval", read_rte("test"), "none stated", two_way=True),
     "climate-fever-test": Corpus("climate-fever-test", "eval", read_climate_fever(True), "none stated"),
     "covidfact-test": Corpus("covidfact-test", "eval", read_covidfact(True), "none stated"),

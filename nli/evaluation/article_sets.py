@@ -233,18 +233,27 @@ def run(
     model never trains on them) and the configurations default to ``full`` and
     ``stance-model``, the same pipeline without and with it.
     """
-    from nli.evaluation.bench import cpu_description
-    from nli.model.backends import display_path, load_encoder, load_nli
+    from dataclasses import replace
+
+    from nli.evaluation.timing import cpu_description
+    from nli.model.backends import display_path
+    from nli.model.bundle import Model
+    from nli.scoring.options import ScoreOptions
     from nli.scoring.pipeline import score_articles
-    from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, stance_of_articles
+    from nli.scoring.stance import stance_of_articles
 
     names = configurations or (["full", "stance-model"] if stance_model else ["model", "slots", "full"])
     if "stance-model" in names and not stance_model:
         raise InputError(["the stance-model configuration needs --stance-model DIR (make train-stance)"])
     sets = article_sets(data_dir, seed, limit, held_out_only=bool(stance_model))
-    nli, encoder = load_nli(model), load_encoder()
-    aggregator = Aggregator.load(nli.model_dir / AGGREGATOR_FILE)
-    stance_backend = load_nli(stance_model) if stance_model else None
+    bundle = Model.load(model, stance_model=stance_model)
+    nli, encoder, aggregator, stance_backend = (
+        bundle.nli,
+        bundle.encoder,
+        bundle.require_aggregator(),
+        bundle.stance_model,
+    )
+    without_stance_model = replace(bundle, stance_model=None)
 
     def headline_stance(item: dict, with_stance_model: bool) -> dict[str, float]:
         articles = item["articles"]
@@ -264,11 +273,8 @@ def run(
             try:
                 report = score_articles(
                     item["articles"],
-                    nli,
-                    encoder,
-                    compare_slots=compare_slots,
-                    article_stances=article_stances,
-                    stance_model=stance_backend if with_stance_model else None,
+                    model=bundle if with_stance_model else without_stance_model,
+                    options=ScoreOptions(compare_slots=compare_slots, article_stances=article_stances),
                 )
             except InputError as err:
                 per_config[name].append({"set": item["set"], "error": err.problems})
@@ -379,12 +385,3 @@ def markdown(result: dict) -> str:
         "| article-pair AUC | " + " | ".join(str(v) for v in result["pair_auc_at_article_auc"].values()) + " |",
     ]
     return "\n".join(lines) + "\n"
-
-
-def eval_sets_command(args) -> int:
-    from nli.evaluation.measurement import check_measurement_output, write_measurement
-
-    check_measurement_output(args.output)
-    result = run(args.data_dir, args.limit, args.seed, args.configurations, args.model, args.stance_model)
-    write_measurement(result, markdown(result), args.output, args.json)
-    return 0

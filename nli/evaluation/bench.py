@@ -23,38 +23,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from nli.errors import InputError
+from nli.evaluation.timing import BATCH_SIZES, bench_pairs, cpu_description, interleaved_rounds
 from nli.model.backends import NLI_ONNX_FILE, display_path
 from nli.model.registry import ACCURATE_NLI_MODEL, DEFAULT_NLI_MODEL, resolve_model_dir
 from nli.paths import EXAMPLE_SET, PROJECT_ROOT, cache_root
 
-BATCH_SIZES = (1, 8, 32)
 
-
-def bench_pairs(limit: int = 256) -> list[tuple[str, str]]:
-    """Realistic news sentence pairs: the project's news pairs, both directions, shuffled."""
-    from nli.model.export import parity_pairs
-
-    pairs = parity_pairs(10_000)
-    random.Random(0).shuffle(pairs)
-    return pairs[:limit]
-
-
-def cpu_description() -> str:
-    """The CPU's model name and its int8 dot-product extension, which decide the int8/fp32 ratio."""
-    try:
-        info = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        import platform
-
-        return platform.processor() or "unknown CPU"
-    fields = dict(re.findall(r"^(model name|model|flags)\s*:\s*(.*)$", info, flags=re.MULTILINE))
-    flags = set(fields.get("flags", "").split())
-    extension = next((f for f in ("amx_int8", "avx512_vnni", "avx_vnni", "avx2") if f in flags), "no AVX2")
-    return f"{fields.get('model name', 'unknown CPU')} (model {fields.get('model', '?')}, {extension})"
-
-
-def _fp32_onnx(model_dir: Path) -> Path:
+def fp32_onnx(model_dir: Path) -> Path:
     """The fp32 ONNX graph (not committed): the model's own, or one exported to a cache."""
     local = model_dir / "onnx" / "model_fp32.onnx"
     if local.exists():
@@ -115,26 +90,6 @@ def _backend_worker(connection, kind: str, model_dir: str, onnx_file: str, threa
     )
 
 
-def interleaved_rounds(
-    measure: dict[str, Callable[[int], float]], batch_sizes: Sequence[int], rounds: int
-) -> dict[str, dict[int, list[float]]]:
-    """One figure per backend, batch size and round: backend -> batch size -> figures.
-
-    Each round measures every backend once per batch size, back to back, starting
-    from a different backend each round, so that drift in the machine's speed
-    reaches all backends alike and ratios can be taken round by round.
-    """
-    names = list(measure)
-    figures: dict[str, dict[int, list[float]]] = {name: {batch: [] for batch in batch_sizes} for name in names}
-    for round_index in range(rounds):
-        shift = round_index % len(names)
-        order = names[shift:] + names[:shift]
-        for batch in batch_sizes:
-            for name in order:
-                figures[name][batch].append(measure[name](batch))
-    return figures
-
-
 def measure_backends(backends: dict[str, tuple[str, str, str]], threads: int, rounds: int) -> dict:
     """Pairs per second for each backend (name -> kind, model dir, ONNX file), each in its own process.
 
@@ -189,7 +144,7 @@ def measure_encoder(kind: str, threads: int, repeats: int) -> dict:
     from nli.model.backends import load_encoder
 
     sentences = sorted({s for pair in bench_pairs() for s in pair})
-    encoder = load_encoder(kind, threads=threads)
+    encoder = load_encoder(backend=kind, threads=threads)
     encoder.encode(sentences[:8])
     seconds = _timed(lambda: encoder.encode(sentences), repeats)
     return {"sentences_per_s": round(len(sentences) / seconds, 1)}
@@ -324,7 +279,7 @@ def run(
 
     threads = threads or default_threads()
     model_dir = resolve_model_dir(None, DEFAULT_NLI_MODEL)
-    fp32 = _fp32_onnx(model_dir)
+    fp32 = fp32_onnx(model_dir)
     print(f"benchmarking {model_dir} on {threads} threads", file=sys.stderr)
     measured = measure_backends(
         {
@@ -381,7 +336,7 @@ def score_scaling(sizes: Sequence[int], repeats: int, work_dir: Path | None = No
     """``nli score`` cold on the example and on synthetic sets of ``sizes`` articles, and warm on the example."""
     import tempfile
 
-    from nli.model.backends import load_encoder, load_nli
+    from nli.model.bundle import Model
     from nli.scoring.pipeline import score_articles
 
     score = {"example": time_score_cold(EXAMPLE_SET)}
@@ -389,10 +344,9 @@ def score_scaling(sizes: Sequence[int], repeats: int, work_dir: Path | None = No
     for size in sizes:
         print(f"  scoring a synthetic set of {size} articles", file=sys.stderr)
         score[str(size)] = time_score_cold(synthetic_set(size, work / f"set-{size}"))
-    model = load_nli()
-    encoder = load_encoder()
-    score_articles([EXAMPLE_SET], nli=model, encoder=encoder)
-    warm = _timed(lambda: score_articles([EXAMPLE_SET], nli=model, encoder=encoder), repeats)
+    model = Model.load()
+    score_articles([EXAMPLE_SET], model=model)
+    warm = _timed(lambda: score_articles([EXAMPLE_SET], model=model), repeats)
     return {
         "score_seconds": {k: v["wall_seconds"] for k, v in score.items()},
         "score_detail": score,
@@ -402,7 +356,7 @@ def score_scaling(sizes: Sequence[int], repeats: int, work_dir: Path | None = No
 
 def measure_accurate(threads: int, repeats: int) -> dict:
     """The accurate model against the default, both int8 ONNX: pairs/s on the same pairs, and ``nli score``."""
-    from nli.model.backends import load_encoder, load_nli
+    from nli.model.bundle import Model
     from nli.scoring.pipeline import score_articles
 
     models = {"default": DEFAULT_NLI_MODEL, "accurate": ACCURATE_NLI_MODEL}
@@ -411,11 +365,10 @@ def measure_accurate(threads: int, repeats: int) -> dict:
     measured = measure_backends(
         {name: ("onnx", str(model_dir), NLI_ONNX_FILE) for name, model_dir in dirs.items()}, threads, repeats
     )
-    encoder = load_encoder()
     rows = {}
     for name, model in models.items():
-        nli = load_nli(model, threads=threads)
-        score_articles([EXAMPLE_SET], nli=nli, encoder=encoder)
+        bundle = Model.load(model, threads=threads)
+        score_articles([EXAMPLE_SET], model=bundle)
         rows[name] = {
             "model": display_path(dirs[name]),
             "onnx_mb": round((dirs[name] / NLI_ONNX_FILE).stat().st_size / 1e6, 1),
@@ -425,7 +378,7 @@ def measure_accurate(threads: int, repeats: int) -> dict:
             "peak_rss_mb": measured[name]["peak_rss_mb"],
             "score_cold_seconds_example": time_score_cold(EXAMPLE_SET, model)["wall_seconds"],
             "score_warm_seconds_example": round(
-                _timed(lambda nli=nli: score_articles([EXAMPLE_SET], nli=nli, encoder=encoder), repeats), 3
+                _timed(lambda bundle=bundle: score_articles([EXAMPLE_SET], model=bundle), repeats), 3
             ),
         }
     slowdowns = [
@@ -565,44 +518,3 @@ def markdown(result: dict) -> str:
 
         lines += markdown_section(result["openvino"])
     return "\n".join(lines)
-
-
-def bench_command(args) -> int:
-    from nli.evaluation.measurement import check_measurement_output, write_measurement
-
-    check_measurement_output(args.output)
-    if args.only:
-        # Remeasure one table and keep the rest of the last full run's figures.
-        previous = args.output.with_suffix(".json") if args.output else None
-        result = json.loads(previous.read_text()) if previous and previous.exists() else None
-        if result is None:
-            raise InputError(
-                [f"--only {args.only} updates an earlier full run: give --output with its .json beside it"]
-            )
-        if args.only == "long-text":
-            result["long_text"] = long_text(args.long_text_mb)
-        elif args.only == "openvino":
-            from nli.evaluation.openvino_bench import measure_openvino, require_openvino
-            from nli.model.backends import default_threads
-
-            require_openvino()
-            model_dir = resolve_model_dir(None, DEFAULT_NLI_MODEL)
-            threads = args.threads or default_threads()
-            result["openvino"] = measure_openvino(model_dir, _fp32_onnx(model_dir), threads, args.repeats)
-        elif args.only == "accurate":
-            from nli.model.backends import default_threads
-
-            result["accurate"] = measure_accurate(args.threads or default_threads(), args.repeats)
-        else:
-            result.update(score_scaling(tuple(args.sizes), args.repeats))
-        result.setdefault("remeasured", {})[args.only] = datetime.date.today().isoformat()
-    else:
-        result = run(
-            threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes), long_text_mb=args.long_text_mb
-        )
-        # The OpenVINO and accurate-model sections are measured on their own; keep the last ones (they are dated).
-        previous = args.output.with_suffix(".json") if args.output else None
-        earlier = json.loads(previous.read_text()) if previous and previous.exists() else {}
-        result.update({key: earlier[key] for key in ("openvino", "accurate") if key in earlier})
-    write_measurement(result, markdown(result), args.output, args.json)
-    return 0

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from nli.data.corpora import default_data_dir
 from nli.errors import InputError
-from nli.evaluation.bench import cpu_description
 from nli.evaluation.fnc import read_fnc
+from nli.evaluation.timing import cpu_description
 from nli.paths import PROJECT_ROOT
 
 CONFIGURATIONS = (("local", 1), ("local", 2), ("ray", 1), ("ray", 2))
@@ -146,20 +146,3 @@ def markdown(result: dict) -> str:
             f"{r['load_average'][0]} / {r['load_average'][1]} | {r['machine']['date']}, {r['machine']['cpu']} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def bench_sets_command(args) -> int:
-    from nli.evaluation.measurement import check_measurement_output, write_measurement
-
-    check_measurement_output(args.output)
-    earlier = None
-    if args.add:
-        if not args.output or not args.output.with_suffix(".json").exists():
-            raise InputError(["--add: expected --output naming a report whose .json twin exists"])
-        earlier = json.loads(args.output.with_suffix(".json").read_text())
-    configurations = [c for c in CONFIGURATIONS if c[0] in args.engines and c[1] in args.workers]
-    result = run(args.sizes, configurations, args.data_dir)
-    if earlier:
-        result = with_earlier_runs(result, earlier)
-    write_measurement(result, markdown(result), args.output, args.json)
-    return 0

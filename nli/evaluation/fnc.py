@@ -9,7 +9,6 @@ best possible (every call right).
 from __future__ import annotations
 
 import csv
-import json
 import random
 import sys
 import time
@@ -19,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from nli.errors import InputError
-from nli.evaluation.measurement import check_measurement_output, write_measurement
 from nli.scoring.stance import STANCES
 
 RELATED = ("agree", "disagree", "discuss")
@@ -272,58 +270,6 @@ def evaluate_stance(
     return result
 
 
-def stance_eval_command(args) -> int:
-    from nli.model.backends import load_encoder, load_nli
-    from nli.model.registry import resolve_model_dir
-    from nli.scoring.stance import AGGREGATOR_FILE, Aggregator
-
-    check_measurement_output(args.output)
-
-    def models():
-        """The NLI model, its aggregator and the stance model (or None)."""
-        stance_model = load_nli(args.stance_model, args.backend) if args.stance_model else None
-        aggregator = Aggregator.load(resolve_model_dir(args.model) / AGGREGATOR_FILE)
-        return load_nli(args.model, args.backend), aggregator, stance_model
-
-    if args.benchmark:
-        from nli.data.corpora import default_data_dir
-
-        nli, aggregator, stance_model = models()
-        results = stance_benchmark(
-            default_data_dir(), nli, load_encoder(args.backend), aggregator, args.limit, stance_model
-        )
-
-        write_measurement(results, stance_markdown(results, aggregator.info, args.limit), args.output, args.json)
-        return 0
-    if args.emergent:
-        pairs = read_emergent(args.emergent)
-    else:
-        if not (args.stances and args.bodies):
-            raise InputError(["give --stances FILE.csv and --bodies FILE.csv (FNC-1 format), or --emergent FILE.csv"])
-        pairs = read_fnc(args.stances, args.bodies)
-    pairs = stratified_sample(pairs, args.limit)
-    nli, aggregator, stance_model = models()
-    result = evaluate_stance(
-        pairs, nli, load_encoder(args.backend), aggregator, bool(args.emergent), stance_model=stance_model
-    )
-    if args.json:
-        sys.stdout.write(json.dumps(result, indent=2) + "\n")
-    else:
-        from rich.console import Console
-
-        console = Console()
-        head = f"FNC-1 relative score {result['fnc_score']:.2f}  " if "fnc_score" in result else ""
-        console.print(
-            f"[bold]{result['dataset']}[/] n={result['n']}  {head}accuracy {result['accuracy']:.4f}  "
-            f"macro-F1 {result['macro_f1']:.4f}"
-        )
-        for label, row in result["per_class"].items():
-            console.print(
-                f"  {label:10s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  n {row['support']}"
-            )
-    return 0
-
-
 REFERENCES = (
     ("SOLAT in the SWEN (FNC-1 winner)", "82.02", "", "FNC-1 leaderboard"),
     ("Athene", "81.97", "", "FNC-1 leaderboard"),
@@ -412,3 +358,19 @@ def stance_markdown(results: list[dict], aggregator_info: dict, limit: int | Non
         "",
     ]
     return "\n".join(lines)
+
+
+def render_stance_result(result: dict) -> None:
+    """One stance evaluation on the terminal: the headline figures and each class's precision, recall and F1."""
+    from rich.console import Console
+
+    console = Console()
+    head = f"FNC-1 relative score {result['fnc_score']:.2f}  " if "fnc_score" in result else ""
+    console.print(
+        f"[bold]{result['dataset']}[/] n={result['n']}  {head}accuracy {result['accuracy']:.4f}  "
+        f"macro-F1 {result['macro_f1']:.4f}"
+    )
+    for label, row in result["per_class"].items():
+        console.print(
+            f"  {label:10s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  n {row['support']}"
+        )

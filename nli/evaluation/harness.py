@@ -8,7 +8,6 @@ neutral and contradiction into ``not_entailment``.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import random
@@ -22,14 +21,8 @@ import numpy as np
 from nli.errors import InputError
 from nli.model.backends import display_path
 from nli.model.labels import LABELS, NOT_ENTAILMENT, LabelError, normalize_label
-from nli.options import non_negative_int, positive_int
 from nli.outputs import (
     atomic_path,
-    check_outputs,
-    json_text,
-    output_file_problems,
-    output_folder_problems,
-    write_text_atomic,
 )
 from nli.paths import NEWS_PAIRS
 from nli.scoring.articles import decode_text, jsonl_lines, load_json
@@ -62,10 +55,15 @@ class LabelledPairs:
         )
 
 
-def _parse_int_order(spec: str | None) -> tuple[str, ...]:
+def parse_label_order(spec: str | None) -> tuple[str, ...]:
     if not spec:
         return LABELS
-    order = tuple(normalize_label(part) for part in spec.split(","))
+    try:
+        order = tuple(normalize_label(part) for part in spec.split(","))
+    except ValueError as err:
+        raise InputError([f"--label-order {spec!r}: {err}"]) from None
+    if len(order) != len(LABELS) and len(order) != 2:
+        raise InputError([f"--label-order {spec!r}: expected three labels, e.g. entailment,neutral,contradiction"])
     return order
 
 
@@ -403,126 +401,29 @@ def render_table(result: dict) -> None:
         console.print(f"torch vs onnx: {result['backend_comparison']}")
 
 
-def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", type=Path, help="JSONL, JSON, CSV or TSV files of labelled pairs")
-    parser.add_argument("--dataset", action="append", default=[], help="a named set from ../shared/data (repeatable)")
-    parser.add_argument("--saved-dataset", type=Path, help="a dataset saved with datasets' save_to_disk")
-    parser.add_argument("--split", help="split of a saved DatasetDict")
-    parser.add_argument("--premise-column", default="premise")
-    parser.add_argument("--hypothesis-column", default="hypothesis")
-    parser.add_argument("--label-column", default="label")
-    parser.add_argument("--label-order", help="order of integer labels, e.g. 'entailment,neutral,contradiction'")
-    parser.add_argument("--data-dir", type=Path, help="the shared data folder (default ../shared/data)")
-    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx")
-    parser.add_argument("--model", help="model directory or name under models/")
-    parser.add_argument("--limit", type=positive_int, help="score a reproducible sample of N pairs per set")
-    parser.add_argument("--batch-size", type=positive_int, default=32)
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout (a list for several sets)")
-    parser.add_argument("--save", type=Path, help="write JSON results and PNG plots to this directory")
-    parser.add_argument("--errors", type=Path, help="write misclassified pairs (JSONL) to this file")
-    parser.add_argument("--html", type=Path, help="write a self-contained HTML report to this file")
-    parser.add_argument("--compare-backends", action="store_true", help="run torch and ONNX on the same pairs")
-    parser.add_argument(
-        "--bootstrap", type=non_negative_int, default=1000, help="bootstrap resamples for the 95%% intervals"
-    )
-    parser.add_argument("--list", action="store_true", help="list the named sets and exit")
-    parser.add_argument(
-        "--all-splits",
-        action="store_true",
-        help="every evaluation split of ../shared/data plus eval/data/news_pairs.jsonl",
-    )
-    parser.add_argument(
-        "--results",
-        type=Path,
-        default=Path("eval/RESULTS.md"),
-        help="with --all-splits: the Markdown table to write (a .json beside it)",
-    )
-
-
-def evaluate_command(args: argparse.Namespace) -> int:
-    from nli.data.corpora import CORPORA
-    from nli.model.backends import load_nli
-
-    if args.list:
-        for name, corpus in sorted(CORPORA.items()):
-            print(f"{name:32s} {corpus.role:7s} {'two-way' if corpus.two_way else 'three-way'}")
-        return 0
-    check_outputs(
-        output_file_problems(args.errors, "--errors", args.files)
-        + output_file_problems(args.html, "--html", args.files)
-        + output_folder_problems(args.save, "--save")
-        + (output_file_problems(args.results, "--results") if args.all_splits else [])
-    )
-    if args.all_splits:
-        return run_benchmark(args, load_nli(args.model, args.backend))
-    int_order = _parse_int_order(args.label_order)
-    sets: list[LabelledPairs] = []
-    for path in args.files:
-        sets.append(read_pairs_file(path, args.premise_column, args.hypothesis_column, args.label_column, int_order))
-    for name in args.dataset:
-        sets.append(read_named(name, args.data_dir))
-    if args.saved_dataset:
-        sets.append(
-            read_saved_dataset(
-                args.saved_dataset,
-                args.split,
-                args.premise_column,
-                args.hypothesis_column,
-                args.label_column,
-                int_order,
-            )
-        )
+def gather_sets(
+    files: list[Path],
+    datasets: list[str],
+    saved_dataset: Path | None = None,
+    split: str | None = None,
+    columns: tuple[str, str, str] = ("premise", "hypothesis", "label"),
+    label_order: str | None = None,
+    data_dir: Path | None = None,
+) -> list[LabelledPairs]:
+    """The labelled sets named by files, shared-data names and a saved dataset, in that order."""
+    int_order = parse_label_order(label_order)
+    sets = [read_pairs_file(path, *columns, int_order) for path in files]
+    sets += [read_named(name, data_dir) for name in datasets]
+    if saved_dataset:
+        sets.append(read_saved_dataset(saved_dataset, split, *columns, int_order))
     if not sets:
         raise InputError(
             ["nothing to evaluate: give files, --dataset NAME or --saved-dataset DIR (--list shows names)"]
         )
-    nli = load_nli(args.model, args.backend)
-    reference = load_nli(args.model, "torch") if args.compare_backends and args.backend != "torch" else None
-    results = []
-    all_errors = []
-    plots: dict[str, list[Path]] = {}
-    plot_dir = args.save
-    if args.html and not plot_dir:
-        import tempfile
-
-        plot_dir = Path(tempfile.mkdtemp(prefix="nli-eval-"))
-    for pairs in sets:
-        pairs = pairs.sample(args.limit)
-        result, probs = evaluate_pairs(pairs, nli, args.batch_size, args.bootstrap)
-        if reference is not None:
-            ref_probs = reference.predict_proba(
-                list(zip(pairs.premises, pairs.hypotheses, strict=True)), args.batch_size
-            )
-            result["backend_comparison"] = {
-                "reference": "torch",
-                "label_agreement": round(float((ref_probs.argmax(1) == probs.argmax(1)).mean()), 4),
-                "max_prob_diff": round(float(np.abs(ref_probs - probs).max()), 4),
-            }
-        results.append(result)
-        if args.save:
-            args.save.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(args.save / f"{pairs.name}.json", json_text(result) + "\n")
-        if plot_dir:
-            plots[pairs.name] = save_plots(result, probs, pairs, plot_dir)
-        if args.errors or args.html:
-            all_errors.extend({"dataset": pairs.name, **e} for e in misclassified(pairs, probs))
-        if not args.json:
-            render_table(result)
-    if args.errors:
-        write_text_atomic(args.errors, "".join(json_text(e, indent=None) + "\n" for e in all_errors))
-        print(f"wrote {len(all_errors)} misclassified pairs to {args.errors}", file=sys.stderr)
-    if args.html:
-        from nli.scoring.html import render_eval_html
-
-        write_text_atomic(args.html, render_eval_html(results, plots, all_errors))
-        print(f"wrote {args.html}", file=sys.stderr)
-    if args.json:
-        document = results[0] if len(results) == 1 else results
-        sys.stdout.write(json_text(document) + "\n")
-    return 0
+    return sets
 
 
-# --- the benchmark table (`make eval`) ------------------------------------------------
+# --- the benchmark table (`make eval-splits`) ---------------------------------------------
 
 REFERENCES: dict[str, list[tuple[str, float, str]]] = {
     "snli-test": [("cross-encoder/nli-deberta-v3-xsmall", 91.64, "its model card (trained on SNLI+MNLI, 943k pairs)")],
@@ -562,7 +463,7 @@ def results_markdown(results: list[dict], limit: int | None, model: str, backend
             else "Every pair of every set."
         ),
         "",
-        "Regenerated by `make eval` (`nli eval --all-splits --results eval/RESULTS.md`); do not edit by hand. "
+        "Regenerated by `make eval-splits` (`nli eval --all-splits --results eval/SPLITS.md`); do not edit by hand. "
         "Two-way sets fold our neutral and contradiction into not-entailment. "
         "Recall columns: e / n / c (two-way: e / not-e).",
         "",
@@ -595,13 +496,16 @@ def per_category(pairs: LabelledPairs, probs: np.ndarray) -> dict:
     return {c: {"n": len(v), "accuracy": round(sum(v) / len(v), 4)} for c, v in buckets.items()}
 
 
-def run_benchmark(args: argparse.Namespace, nli) -> int:
+def run_benchmark(
+    nli, data_dir: Path | None = None, limit: int | None = None, batch_size: int = 32, bootstrap: int = 1000
+) -> tuple[list[dict], str]:
+    """Every evaluation split and news_pairs: the results and their Markdown table."""
     started = time.perf_counter()
     results = []
-    sets = benchmark_sets(args.data_dir)
+    sets = benchmark_sets(data_dir)
     for number, pairs in enumerate(sets, start=1):
-        pairs = pairs.sample(args.limit)
-        result, probs = evaluate_pairs(pairs, nli, args.batch_size, args.bootstrap)
+        pairs = pairs.sample(limit)
+        result, probs = evaluate_pairs(pairs, nli, batch_size, bootstrap)
         if pairs.name == "news_pairs":
             result["per_category"] = per_category(pairs, probs)
         results.append(result)
@@ -611,12 +515,5 @@ def run_benchmark(args: argparse.Namespace, nli) -> int:
             file=sys.stderr,
             flush=True,
         )
-    markdown = results_markdown(
-        results, args.limit, display_path(nli.model_dir), nli.name, time.perf_counter() - started
-    )
-    write_text_atomic(args.results, markdown)
-    write_text_atomic(args.results.with_suffix(".json"), json_text(results) + "\n")
-    print(f"wrote {args.results}", file=sys.stderr)
-    if args.json:
-        sys.stdout.write(json.dumps(results, indent=2) + "\n")
-    return 0
+    markdown = results_markdown(results, limit, display_path(nli.model_dir), nli.name, time.perf_counter() - started)
+    return results, markdown

@@ -88,7 +88,7 @@ def meets_the_bar(speedup: float, agreements: Iterable[float]) -> bool:
 
 def measure_openvino(model_dir: Path, fp32_path: Path, threads: int, rounds: int) -> dict:
     """Label agreement with torch fp32 and interleaved speed, onnxruntime int8 against OpenVINO NNCF int8."""
-    from nli.evaluation.bench import BATCH_SIZES, bench_pairs, cpu_description, interleaved_rounds
+    from nli.evaluation.timing import BATCH_SIZES, bench_pairs, cpu_description, interleaved_rounds
     from nli.model.export import parity_pairs, selection_pairs
 
     openvino, nncf = require_openvino()

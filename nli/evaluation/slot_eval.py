@@ -11,7 +11,6 @@ wraps it, against number-parser (extra ``dev``) on its own.
 
 from __future__ import annotations
 
-import datetime
 import time
 from pathlib import Path
 
@@ -159,17 +158,3 @@ def markdown(result: dict) -> str:
     for name, r in result["numbers"].items():
         lines.append(f"| {name} | {r['correct']} / {r['n']} | {', '.join(r['wrong']) or '—'} |")
     return "\n".join(lines) + "\n"
-
-
-def eval_slots_command(args) -> int:
-    from nli.evaluation.measurement import check_measurement_output, write_measurement
-
-    check_measurement_output(args.output)
-    result = {
-        "date": datetime.date.today().isoformat(),
-        "pairs": evaluate_pairs(args.pairs),
-        "decisions": evaluate_decisions(args.pairs, args.model),
-        "numbers": evaluate_number_parsers(args.numbers),
-    }
-    write_measurement(result, markdown(result), args.output, args.json)
-    return 0

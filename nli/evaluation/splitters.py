@@ -170,12 +170,3 @@ def markdown(result: dict) -> str:
                 lines.append(f"  want: {' | '.join(failure['want'])}")
             lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def split_eval_command(args) -> int:
-    from nli.evaluation.measurement import check_measurement_output, write_measurement
-
-    check_measurement_output(args.output)
-    result = compare_splitters(args.cases)
-    write_measurement(result, markdown(result), args.output, args.json)
-    return 0

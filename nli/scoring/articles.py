@@ -276,6 +276,8 @@ def as_articles(given: object) -> ReadResult:
     """
     if given is None:
         raise InputError(["no articles given: pass paths (files or directories) or nli.Article objects"])
+    if isinstance(given, dict):
+        raise InputError(["expected paths or nli.Article objects, not a dict: make each article nli.Article(id, text)"])
     if isinstance(given, str | os.PathLike | Article):
         items: list = [given]
     else:
@@ -295,15 +297,28 @@ def as_articles(given: object) -> ReadResult:
         problems += article_problems(article, article.origin or f"Article {i} ({article.id!r})")
     if problems:
         raise InputError(problems)
-    paths = [item for item in items if isinstance(item, str | os.PathLike)]
-    read = read_articles(paths) if paths else ReadResult([], [])
-    articles = read.articles + given_articles
+    # Read path by path, so that articles keep the caller's order, files and objects mixed.
+    articles: list[Article] = []
+    warnings: list[str] = []
+    for item in items:
+        if isinstance(item, Article):
+            articles.append(item)
+        else:
+            try:
+                read = read_articles([item])
+            except InputError as err:
+                problems += err.problems
+                continue
+            articles += read.articles
+            warnings += read.warnings
+    if problems:
+        raise InputError(problems)
     if not articles:
         raise InputError(["no articles given: pass paths (files or directories) or nli.Article objects"])
     duplicates = duplicate_id_problems(articles)
     if duplicates:
         raise InputError(duplicates)
-    return ReadResult(articles, read.warnings)
+    return ReadResult(articles, warnings)
 
 
 # --- cleaning -------------------------------------------------------------------------
@@ -357,19 +372,58 @@ def _drop_reason(line: str, title: str | None, seen: set[str]) -> str | None:
     return None
 
 
+# A list item or a dateline-free heading marker: never joined to the line before it.
+LIST_ITEM = re.compile(r"^\s*(?:[-*•–]\s|\d{1,3}[.)]\s|#+\s)")
+WRAP_MIN_LINES = 3
+
+
+def _is_hard_wrapped(block: list[str]) -> bool:
+    """Lines broken at a fixed width: all but the last within a quarter of the longest, and no list."""
+    if len(block) < WRAP_MIN_LINES or any(LIST_ITEM.match(line) for line in block):
+        return False
+    widths = [len(line.rstrip()) for line in block[:-1]]
+    longest = max(widths)
+    return longest <= 120 and sum(w >= 0.75 * longest for w in widths) >= 0.8 * len(widths)
+
+
+def unwrap_lines(text: str) -> list[str]:
+    """The text's lines, each hard-wrapped paragraph joined into one line.
+
+    Plain text broken at a fixed width (wire copy, e-mail, text taken from a PDF) puts
+    line breaks inside sentences; read as they are, every line is a sentence end and
+    the first line a title. Paragraphs whose lines all reach about the same width are
+    joined; blank lines, list items, headings and short lines stay as they are. Line
+    and paragraph separators (U+2028, U+2029, U+0085) and bare carriage returns count
+    as line ends.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\u2028", "\n").replace("\x85", "\n")
+    lines: list[str] = []
+    block: list[str] = []
+    for line in text.split("\n") + [""]:
+        if line.strip():
+            block.append(line)
+            continue
+        lines += [" ".join(part.strip() for part in block)] if _is_hard_wrapped(block) else block
+        block = []
+        lines.append(line)
+    return lines[:-1]
+
+
 def clean_article(article: Article) -> CleanArticle:
     """Drop boilerplate lines; the first unpunctuated line becomes the title if none is known."""
     kept: list[str] = []
     dropped: list[DroppedLine] = []
     lines: list[tuple[int, str]] = []
-    for number, line in enumerate(article.text.splitlines(), start=1):
+    for number, line in enumerate(unwrap_lines(article.text), start=1):
         prefix = METADATA_PREFIX.match(line)
         if prefix:
             dropped.append(DroppedLine(number, prefix.group().strip(), "metadata"))
             line = line[prefix.end() :]
         lines.append((number, line))
     title = article.title
-    if title is None:
+    # A one-line article is its own text, not a title over nothing.
+    if title is None and sum(1 for _, line in lines if line.strip()) > 1:
         for _, line in lines:
             candidate = line.strip()
             if candidate and not URL.fullmatch(candidate):
@@ -401,7 +455,10 @@ def clean_article(article: Article) -> CleanArticle:
 
 
 def parse_article_date(text: str | None):
-    """An article's date as a timezone-naive datetime (ISO 8601 first, then dateparser), or None."""
+    """An article's date as a timezone-naive datetime (ISO 8601 first, then dateparser), or None.
+
+    None also for a date that is relative or impossible ("yesterday", "2024-13-45").
+    """
     import datetime
 
     if not text or not text.strip():
@@ -411,7 +468,16 @@ def parse_article_date(text: str | None):
     except ValueError:
         import dateparser
 
-        parsed = dateparser.parse(text, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
+        # Relative dates ("yesterday", "3 days ago") are not parsed: read against the day the
+        # tool runs, they would turn a contradiction into an update depending on when it runs.
+        parsed = dateparser.parse(
+            text,
+            settings={
+                "PREFER_DAY_OF_MONTH": "first",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+            },
+        )
     if parsed is not None and parsed.tzinfo is not None:
         parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
     return parsed

@@ -18,7 +18,7 @@ import numpy as np
 
 from nli.errors import ModelError
 from nli.scoring.slots import TYPE_ORDER, SlotComparison
-from nli.scoring.verdicts import Thresholds, combine
+from nli.scoring.verdicts import Thresholds, combine, contradiction_strength
 
 COMBINER_FILE = "combiner.json"
 # Two sentences that share no name, number or content word and are less similar
@@ -27,6 +27,7 @@ GATE_SIMILARITY = 0.6
 FEATURES = (
     "contradiction_max",
     "contradiction_min",
+    "contradiction_consistent",
     "entailment_max",
     "entailment_min",
     "similarity",
@@ -48,6 +49,7 @@ def pair_features(
         [
             max(forward[2], backward[2]),
             min(forward[2], backward[2]),
+            contradiction_strength(forward, backward, "consistent"),
             max(forward[0], backward[0]),
             min(forward[0], backward[0]),
             similarity,
@@ -111,11 +113,15 @@ def decide(
     comparison: SlotComparison | None,
     thresholds: Thresholds,
     combiner: Combiner | None,
+    combiner_threshold: float | None = None,
 ) -> tuple[str, float]:
-    """A pair's verdict and strength: the gate, then the combiner when there is one, else the model alone."""
+    """A pair's verdict and strength: the gate, then the combiner when there is one, else the model alone.
+
+    ``combiner_threshold`` replaces the combiner's own threshold (a user's ``--threshold``).
+    """
     combined = None
     if combiner and comparison is not None:
         p = float(combiner.probability(pair_features(forward, backward, similarity, comparison))[0])
-        combined = (p, combiner.threshold)
+        combined = (p, combiner.threshold if combiner_threshold is None else combiner_threshold)
     gated = comparison is not None and not comparison.shares_event and similarity < GATE_SIMILARITY
     return combine(forward, backward, thresholds, combined, gated)

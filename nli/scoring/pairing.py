@@ -17,8 +17,9 @@ import numpy as np
 # semi-automatic-nli train and the 25th percentile in LingNLI val (see README).
 DEFAULT_MIN_SIMILARITY = 0.45
 DEFAULT_TOP_K = 3
-# Above this cosine (or with equal normalized text) two sentences are copies of one
-# another (syndicated wire copy): agreement, recorded without an NLI call.
+# Above this cosine, with nothing that can conflict changed (or with equal normalized
+# text), two sentences are copies of one another (syndicated wire copy): agreement,
+# recorded without an NLI call.
 NEAR_IDENTICAL = 0.97
 CHUNK_ROWS = 1024
 
@@ -52,6 +53,27 @@ def _normalized(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
+# Words that carry no fact of their own: two sentences that differ only in these (or in
+# punctuation and case) say the same thing. Negations are not among them.
+FUNCTION_WORDS = frozenset(
+    "a an the and or but of in on at to for from by with as into onto over under about after before than that "
+    "this these those it its it's is are was were be been being has have had do does did will would shall should "
+    "can could may might must their there they them he she his her him we our you your i me my who whom which "
+    "what when where while also just so up out then said says saying told according".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def fact_signature(text: str) -> tuple[str, ...]:
+    """The words of a sentence that can carry a fact: all but function words, negations kept.
+
+    Two sentences that embed almost alike are copies only when these agree; a changed
+    figure, date, name, ordinal, unit or word ("...$5bn in 2023" against "...in 2024",
+    "sales" against "profits", "said" against "denied") makes them a pair to compare.
+    """
+    return tuple(sorted(t for t in _TOKEN.findall(text.lower()) if t not in FUNCTION_WORDS))
+
+
 def propose_pairs(
     sentences: list[Sentence],
     embeddings: np.ndarray,
@@ -66,6 +88,7 @@ def propose_pairs(
         return []
     articles = np.array([s.article for s in sentences])
     normalized = [_normalized(s.text) for s in sentences]
+    signatures = [fact_signature(s.text) for s in sentences]
     candidates: set[tuple[int, int]] = set()
     k = min(top_k, n - 1)
     for start in range(0, n, chunk_rows):
@@ -90,7 +113,12 @@ def propose_pairs(
     # whichever side found the pair.
     similarities = np.einsum("ij,ij->i", embeddings[ends[:, 0]], embeddings[ends[:, 1]])
     return [
-        CandidatePair(a, b, float(sim), float(sim) >= NEAR_IDENTICAL or normalized[a] == normalized[b])
+        CandidatePair(
+            a,
+            b,
+            float(sim),
+            normalized[a] == normalized[b] or (float(sim) >= NEAR_IDENTICAL and signatures[a] == signatures[b]),
+        )
         for (a, b), sim in zip(keys, similarities, strict=True)
         if sim >= min_similarity
     ]
@@ -99,8 +127,9 @@ def propose_pairs(
 def group_copies(sentences: list[Sentence], embeddings: np.ndarray, chunk_rows: int = CHUNK_ROWS) -> list[int]:
     """For each sentence, the first sentence of its group of copies (itself when it has none).
 
-    Copies are sentences with the same text (letters and digits) or a cosine of at
-    least :data:`NEAR_IDENTICAL`, in any article; groups are closed under copying.
+    Copies are sentences with the same text (letters and digits), or a cosine of at
+    least :data:`NEAR_IDENTICAL` and the same :func:`fact_signature` (nothing that can
+    conflict differs), in any article; groups are closed under copying.
     Wire stories repeat word for word across outlets: pairing one sentence of each
     group keeps every sentence's top-k neighbours for sentences that differ.
     """
@@ -121,11 +150,12 @@ def group_copies(sentences: list[Sentence], embeddings: np.ndarray, chunk_rows: 
     first_with_text: dict[str, int] = {}
     for i, sentence in enumerate(sentences):
         join(first_with_text.setdefault(_normalized(sentence.text), i), i)
+    signatures = [fact_signature(sentence.text) for sentence in sentences]
     for start in range(0, n, chunk_rows):
         sims = embeddings[start : start + chunk_rows] @ embeddings.T
         rows, cols = np.nonzero(sims >= NEAR_IDENTICAL)
         for i, j in zip((rows + start).tolist(), cols.tolist(), strict=True):
-            if i < j:
+            if i < j and signatures[i] == signatures[j]:
                 join(i, j)
     return [find(i) for i in range(n)]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from nli.scoring.articles import DroppedLine, SkippedArticle
-from nli.scoring.slots import SlotComparison, segments
+from nli.scoring.slots import SlotComparison
 from nli.scoring.verdicts import CONTRADICTION
 
 SCHEMA_VERSION = "1.1"
@@ -42,6 +42,8 @@ class LabelledPair:
     model_contradiction: float | None = None
     # For an update: {"earlier": {article, date, figure}, "later": {...}}.
     update: dict | None = None
+    # What decided the verdict: "combiner" (model and slots), "model" (the model alone) or "copy" (no NLI call).
+    decided_by: str | None = None
 
     @property
     def type(self) -> str | None:
@@ -66,6 +68,7 @@ class LabelledPair:
             "copies": {side: [ref.to_dict() for ref in refs] for side, refs in self.copies.items()},
             "type": self.type,
             "model_contradiction": None if self.model_contradiction is None else round(self.model_contradiction, 4),
+            "decided_by": self.decided_by,
             "conflicts": [c.to_dict() for c in self.slots.conflicts] if self.slots else [],
             "compatible": list(self.slots.compatible) if self.slots else [],
             "update": self.update,
@@ -167,6 +170,8 @@ class Stats:
     nli_pairs: int
     nli_calls: int
     seconds: float
+    # Seconds each stage took (read, split, pair, label, compare, decide, group, stances, matrix).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -187,7 +192,9 @@ class Report:
     stats: Stats
     warnings: list[str]
 
-    def to_dict(self) -> dict:
+    def to_dict(self, top: int = 0) -> dict:
+        """The JSON document (docs: output schema); ``top`` keeps only the N strongest contradictions (0: all)."""
+        contradictions = self.contradictions[:top] if top else self.contradictions
         return {
             "schema_version": SCHEMA_VERSION,
             "model": self.model,
@@ -195,7 +202,7 @@ class Report:
             "thresholds": self.thresholds,
             "articles": [a.to_dict() for a in self.articles],
             "skipped": [s.to_dict() for s in self.skipped],
-            "contradictions": [p.to_dict() for p in self.contradictions],
+            "contradictions": [p.to_dict() for p in contradictions],
             "updates": [p.to_dict() for p in self.updates],
             "claims": [c.to_dict() for c in self.claims],
             "agreement": self.agreement.to_dict(),
@@ -203,107 +210,3 @@ class Report:
             "stats": self.stats.to_dict(),
             "warnings": self.warnings,
         }
-
-
-STANCE_STYLE = {
-    "supports": "[green]supports[/]",
-    "contradicts": "[bold red]contradicts[/]",
-    "mentions": "[yellow]mentions[/]",
-    "not_mentioned": "[dim]—[/]",
-}
-
-
-def _also(pair: LabelledPair, side: str) -> str:
-    """The other articles that carry a copy of this side's sentence, escaped for rich."""
-    from rich.markup import escape
-
-    main = pair.a.article if side == "a" else pair.b.article
-    others = sorted(pair.articles(side) - {main})
-    return f" [dim](also {escape(', '.join(others))})[/]" if others else ""
-
-
-def _marked(pair: LabelledPair, side: str) -> str:
-    """One side's text, escaped for rich, with the conflicting spans underlined."""
-    from rich.markup import escape
-
-    ref = pair.a if side == "a" else pair.b
-    spans = [getattr(c, side) for c in pair.slots.conflicts] if pair.slots else []
-    return "".join(
-        f"[bold underline]{escape(piece)}[/]" if marked else escape(piece)
-        for piece, marked in segments(ref.text, spans)
-    )
-
-
-def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, console=None) -> None:
-    """A readable report: contradictions, claims by article, agreement matrix."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    # Every piece of user text is escaped: article text may hold "[sic]" or a
-    # WordPress "[caption]...[/caption]", which rich would read as markup.
-    console = console or Console()
-    console.print(
-        f"[bold]{len(report.articles)} articles[/], {report.stats.claim_sentences} claim sentences, "
-        f"{report.stats.candidate_pairs} candidate pairs, {report.stats.nli_calls} NLI calls "
-        f"({report.backend}, {report.stats.seconds:.1f} s)"
-    )
-    for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
-
-    table = Table(title=f"Top {min(top, len(report.contradictions))} contradictions", show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column("score", justify="right")
-    table.add_column("type")
-    table.add_column("A")
-    table.add_column("B")
-    for rank, pair in enumerate(report.contradictions[:top], start=1):
-        table.add_row(
-            str(rank),
-            f"{pair.score:.2f}",
-            pair.type or "",
-            f"[bold]{escape(pair.a.article)}[/]{_also(pair, 'a')}: {_marked(pair, 'a')}",
-            f"[bold]{escape(pair.b.article)}[/]{_also(pair, 'b')}: {_marked(pair, 'b')}",
-        )
-    console.print(table if report.contradictions else "[green]No contradictions found.[/]")
-    if report.updates:
-        revised = Table(title="Figures revised between dated reports (updates, not contradictions)")
-        for column in ("earlier", "later"):
-            revised.add_column(column)
-        for pair in report.updates[:top]:
-            revised.add_row(
-                *(
-                    f"[bold]{escape(side['article'])}[/] ({escape(str(side['date']))}): {escape(side['figure'])}"
-                    for side in (pair.update["earlier"], pair.update["later"])
-                )
-            )
-        console.print(revised)
-
-    if report.claims:
-        claims = Table(title="Shared claims and where each article stands")
-        claims.add_column("claim")
-        for article in report.agreement.articles:
-            claims.add_column(escape(article), overflow="fold")
-        for claim in report.claims[:top]:
-            claims.add_row(
-                escape(claim.text[:140]),
-                *(STANCE_STYLE[claim.stances[a].stance] for a in report.agreement.articles),
-            )
-        console.print(claims)
-
-    matrix = Table(title="Agreement (agree - contradict) / compared pairs")
-    matrix.add_column("")
-    for article in report.agreement.articles:
-        matrix.add_column(escape(article), justify="right")
-    for i, article in enumerate(report.agreement.articles):
-        cells = []
-        for j in range(len(report.agreement.articles)):
-            value = report.agreement.score(i, j) if i != j else None
-            cells.append("·" if value is None else f"{value:+.2f}")
-        matrix.add_row(escape(article), *cells)
-    console.print(matrix)
-
-    if show_dropped:
-        for article in report.articles:
-            for line in article.dropped:
-                console.print(f"[dim]{escape(article.id)}:{line.line} dropped ({line.reason}): {escape(line.text)}[/]")

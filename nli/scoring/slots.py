@@ -194,7 +194,7 @@ class SlotComparison:
 
 
 @functools.lru_cache(maxsize=1)
-def _pipeline():
+def spacy_pipeline():
     # thinc, under spaCy, imports torch whenever it is installed (1-2 s, and the
     # scoring path never imports torch); its CNN pipelines run without it, so torch
     # is hidden while spaCy loads unless something already imported it.
@@ -438,7 +438,7 @@ def extract(doc) -> Slots:
 def parse_sentences(texts: Iterable[str]) -> dict[str, Slots]:
     """The slots of each distinct sentence, parsed in one pass."""
     unique = list(dict.fromkeys(texts))
-    nlp = _pipeline()
+    nlp = spacy_pipeline()
     return {text: extract(doc) for text, doc in zip(unique, nlp.pipe(unique, batch_size=64), strict=True)}
 
 

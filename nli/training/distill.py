@@ -178,7 +178,7 @@ def news_pool(
 
     root = data_dir or default_data_dir()
     rng = random.Random(settings.seed)
-    encoder = encoder or load_encoder("onnx")
+    encoder = encoder or load_encoder()
     found = _fnc_pairs(root, encoder, rng, log)
     found["semi-nli-premises"] = _semi_nli_premise_pairs(root, encoder, log)
     blocked = evaluation_keys(root, (NEWS_PAIRS,) if NEWS_PAIRS.exists() else ())
@@ -242,7 +242,7 @@ def rows_to_label(
     recipe, settings: PoolSettings, data_dir: Path | None = None, log: Callable[[str], None] = print
 ) -> list[dict]:
     """The pool and a sample of the student recipe's training mix, one row per distinct pair."""
-    from nli.training.trainer import build_mix
+    from nli.training.mix import build_mix
 
     section = recipe.distillation
     pool = news_pool(settings, data_dir, log=log)
@@ -338,7 +338,8 @@ def make_teacher_labels(
     from nli.model.backends import load_nli
     from nli.model.export import TRAINING_RECORD_DIR
     from nli.paths import cache_root
-    from nli.training.trainer import Recipe, cpu_has_bf16
+    from nli.training.mix import Recipe
+    from nli.training.numerics import cpu_has_bf16
 
     def log_stderr(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -383,7 +384,7 @@ def distillation_loss(logits, targets, soft, temperature: float, soft_weight: fl
     import torch
     import torch.nn.functional as F
 
-    from nli.training.trainer import row_losses
+    from nli.training.numerics import row_losses
 
     has_soft = ~torch.isnan(soft[:, 0])
     has_gold = targets >= 0
@@ -410,7 +411,7 @@ def student_rows(
     not cover the pool (it was made from other settings).
     """
     from nli.paths import PROJECT_ROOT
-    from nli.training.trainer import sample_rows
+    from nli.training.mix import sample_rows
 
     section = recipe.distillation
     labels = TeacherLabels.load(PROJECT_ROOT / section["labels"])

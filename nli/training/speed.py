@@ -17,18 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nli.errors import InputError
-from nli.evaluation.bench import cpu_description
+from nli.evaluation.timing import cpu_description
 from nli.model.labels import LABEL2ID, LABELS
-from nli.training.trainer import (
-    EMULATED_BF16,
-    Recipe,
-    build_mix,
-    cpu_has_bf16,
-    length_grouped_batches,
-    mixed_loss,
-    resolve_base_model,
-    target_id,
-)
+from nli.training.mix import Recipe, build_mix, resolve_base_model, target_id
+from nli.training.numerics import EMULATED_BF16, cpu_has_bf16, mixed_loss
+from nli.training.trainer import length_grouped_batches
 
 MEASURED = ("fp32", "bf16")
 
@@ -156,14 +149,3 @@ def markdown(result: dict) -> str:
             f"**{row['speedup_bf16_vs_fp32']}×** | {', '.join(f'{r}×' for r in row['speedup_bf16_vs_fp32_rounds'])} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def bench_train_command(args) -> int:
-    from nli.evaluation.measurement import check_measurement_output, write_measurement
-
-    check_measurement_output(args.output)
-    result = measure_training_speed(
-        args.recipe, args.base, rows=args.rows, steps=args.steps, rounds=args.rounds, data_dir=args.data_dir
-    )
-    write_measurement(result, markdown(result), args.output, args.json)
-    return 0

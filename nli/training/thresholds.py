@@ -9,12 +9,11 @@ as the default by ``nli score``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from nli.scoring.verdicts import RULES, THRESHOLDS_FILE, contradiction_strength
+from nli.scoring.verdicts import RULES, contradiction_strength
 
 GRID = np.round(np.arange(0.30, 0.951, 0.05), 2)
 TUNING_SET = "lingnli-val"  # role "select" in nli/data/corpora.py: held aside for choices, never trained on
@@ -61,20 +60,3 @@ def tune(nli, data_dir: Path | None = None, limit: int | None = None) -> dict:
         f"{TUNING_SET} ({len(pairs.labels)} pairs, both directions; a training-side split never trained on)"
     )
     return chosen
-
-
-def tune_command(args) -> int:
-    import sys
-
-    from nli.model.backends import load_nli
-
-    nli = load_nli(args.model, args.backend)
-    chosen = tune(nli, args.data_dir, args.limit)
-    out = Path(nli.model_dir) / THRESHOLDS_FILE
-    out.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
-    print(
-        f"contradiction: rule {chosen['rule']}, threshold {chosen['contradiction']} (F1 {chosen['contradiction_f1']}); "
-        f"entailment: threshold {chosen['entailment']} (F1 {chosen['entailment_f1']}); wrote {out}",
-        file=sys.stderr,
-    )
-    return 0

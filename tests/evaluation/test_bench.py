@@ -3,7 +3,8 @@ import json
 import pytest
 from conftest import MODEL_DIR
 
-from nli.evaluation.bench import cpu_description, interleaved_rounds, markdown
+from nli.evaluation.bench import markdown
+from nli.evaluation.timing import cpu_description, interleaved_rounds
 
 
 def test_bench_markdown_names_the_cpu_and_the_figures():
@@ -53,7 +54,8 @@ def test_interleaved_rounds_measure_every_backend_once_per_round_in_a_rotating_o
 
 @pytest.mark.skipif(not MODEL_DIR.is_dir(), reason="the shipped model is not built")
 def test_measure_backends_times_each_batch_size_in_a_process_without_torch():
-    from nli.evaluation.bench import BATCH_SIZES, measure_backends
+    from nli.evaluation.bench import measure_backends
+    from nli.evaluation.timing import BATCH_SIZES
 
     measured = measure_backends({"onnx_int8": ("onnx", str(MODEL_DIR), "onnx/model_int8.onnx")}, threads=1, rounds=2)
     result = measured["onnx_int8"]

@@ -66,7 +66,7 @@ def test_onnx_path_runs_with_torch_absent():
         "import nli\n"
         "model = nli.load_nli(backend='onnx')\n"
         "probs = model.predict_proba([('Five rockets were fired.', 'No rockets were fired.')])\n"
-        "encoder = nli.load_encoder('onnx')\n"
+        "encoder = nli.load_encoder(backend='onnx')\n"
         "vectors = encoder.encode(['Five rockets were fired.'])\n"
         "assert probs.shape == (1, 3) and abs(probs.sum() - 1) < 1e-4\n"
         "assert vectors.shape == (1, 384)\n"

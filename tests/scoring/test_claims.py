@@ -51,11 +51,11 @@ def test_whole_article_stances_fill_in_but_never_override_a_pair(onnx_model, enc
 
 
 @needs_model
-def test_article_stances_reach_the_report_and_can_be_turned_off(onnx_model, encoder):
+def test_article_stances_reach_the_report_and_can_be_turned_off(model):
     from conftest import EXAMPLES
 
-    full = nli.score_articles([EXAMPLES], nli=onnx_model, encoder=encoder)
-    pairs_only = nli.score_articles([EXAMPLES], nli=onnx_model, encoder=encoder, article_stances=False)
+    full = nli.score_articles([EXAMPLES], model=model)
+    pairs_only = nli.score_articles([EXAMPLES], model=model, options=nli.ScoreOptions(article_stances=False))
     sources = {s.source for c in full.claims for s in c.stances.values()}
     assert "article" in sources
     assert {s.source for c in pairs_only.claims for s in c.stances.values()} == {"pair"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 
 from nli.scoring.articles import parse_article_date
-from nli.scoring.pipeline import revised_figure
 from nli.scoring.report import SentenceRef
 from nli.scoring.slots import compare_pairs
+from nli.scoring.stages import revised_figure
 
 A = SentenceRef("a", 0, "Twelve people were killed in the blast.")
 B = SentenceRef("b", 0, "Twenty people were killed in the blast.")

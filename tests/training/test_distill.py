@@ -16,7 +16,8 @@ from nli.training.distill import (  # noqa: E402
     pair_hash,
     student_rows,
 )
-from nli.training.trainer import Recipe, target_id, train  # noqa: E402
+from nli.training.mix import Recipe, target_id  # noqa: E402
+from nli.training.trainer import train  # noqa: E402
 
 
 class CountingTeacher:

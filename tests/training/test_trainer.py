@@ -8,19 +8,9 @@ torch = pytest.importorskip("torch")
 
 from conftest import needs_data  # noqa: E402
 
-from nli.training.trainer import (  # noqa: E402
-    NOT_ENTAILMENT_ID,
-    Recipe,
-    curve_steps,
-    length_grouped_batches,
-    mixed_loss,
-    planned_batches,
-    resolve_precision,
-    snapshot,
-    target_id,
-    train,
-    unpack_split_zip,
-)
+from nli.training.mix import NOT_ENTAILMENT_ID, Recipe, target_id, unpack_split_zip  # noqa: E402
+from nli.training.numerics import mixed_loss, resolve_precision  # noqa: E402
+from nli.training.trainer import curve_steps, length_grouped_batches, planned_batches, snapshot, train  # noqa: E402
 
 RECIPE = """
 name = "smoke"
@@ -170,9 +160,15 @@ def test_int8_aware_training_loss_falls_resumes_and_saves_a_plain_model(tmp_path
         assert not any(part in key for key in weights.keys() for part in (".linear.", ".embedding.", ".norm."))
 
 
+def native_bf16(monkeypatch, present: bool) -> None:
+    """Whether the CPU multiplies bf16 natively, as the precision choice and a resumed run see it."""
+    for module in ("nli.training.numerics", "nli.training.trainer"):
+        monkeypatch.setattr(f"{module}.cpu_has_bf16", lambda: present)
+
+
 def test_bf16_training_resumes_exactly_and_records_its_learning_curve(tmp_path, monkeypatch):
     # bf16 numerics on any CPU: emulated where there is no native bf16, slow but tiny here.
-    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: True)
+    native_bf16(monkeypatch, True)
     recipe = tmp_path / "bf16.toml"
     recipe.write_text(
         RECIPE.replace("epochs = 1", "epochs = 3").replace(
@@ -206,7 +202,7 @@ def test_curve_steps_round_up_to_whole_batches_and_stay_in_the_plan():
 
 def test_precision_auto_leaves_int8_aware_runs_in_fp32_and_rejects_unknown_values(monkeypatch):
     cpu = torch.device("cpu")
-    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: True)
+    native_bf16(monkeypatch, True)
     assert resolve_precision("auto", cpu, int8_aware=True) == "fp32"
     assert resolve_precision("fp32", cpu) == "fp32" and resolve_precision("bf16", cpu) == "bf16"
     assert resolve_precision("auto", cpu) == "bf16"
@@ -216,7 +212,7 @@ def test_precision_auto_leaves_int8_aware_runs_in_fp32_and_rejects_unknown_value
 
 def test_without_native_bf16_auto_is_fp32_and_bf16_is_refused_before_any_work(monkeypatch, tmp_path):
     cpu = torch.device("cpu")
-    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: False)
+    native_bf16(monkeypatch, False)
     assert resolve_precision("auto", cpu) == "fp32"
     with pytest.raises(ValueError, match="no native bf16.*use auto"):
         resolve_precision("bf16", cpu)
@@ -231,9 +227,9 @@ def test_a_bf16_run_resumed_on_a_cpu_without_native_bf16_goes_on_in_fp32(monkeyp
     recipe = tmp_path / "r.toml"
     recipe.write_text(RECIPE.replace("epochs = 1", "epochs = 2"))
     run_dir = tmp_path / "run"
-    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: True)
+    native_bf16(monkeypatch, True)
     train(recipe, run_dir, rows_override=ROWS, precision="bf16", max_steps=4)
-    monkeypatch.setattr("nli.training.trainer.cpu_has_bf16", lambda: False)
+    native_bf16(monkeypatch, False)
     assert torch.load(run_dir / "checkpoint.pt", weights_only=False)["precision"] == "bf16"
     final = train(recipe, run_dir, rows_override=ROWS)
     assert "goes on in fp32 here" in capsys.readouterr().err
@@ -268,7 +264,7 @@ def test_a_split_zip_is_joined_in_order_and_unpacked_once(tmp_path):
 def test_a_base_model_can_come_from_this_repositorys_history(tmp_path, monkeypatch):
     from conftest import ROOT
 
-    from nli.training.trainer import resolve_base_model
+    from nli.training.mix import resolve_base_model
 
     monkeypatch.setenv("NLI_CACHE_DIR", str(tmp_path))
     folder = resolve_base_model("git:HEAD:models/minilm-nli-news")

@@ -15,14 +15,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nli.errors import InputError
-from nli.model.registry import ACCURATE_NLI_MODEL
+from nli.model.bundle import Model
 from nli.outputs import json_text
 from nli.scoring.articles import Article, article_from_record, jsonl_lines
-from nli.scoring.verdicts import Thresholds
+from nli.scoring.options import ScoreOptions
+from nli.scoring.pipeline import score_articles
 
 
 @dataclass
@@ -37,63 +38,18 @@ class SetInput:
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass
-class ScoreOptions:
-    """What ``nli score`` options mean for every set; picklable, so workers get a copy."""
+@dataclass(frozen=True)
+class SetsJob:
+    """What every set of a run is scored with; picklable, so that each worker gets a copy."""
 
     model: str | None = None
     backend: str = "onnx"
-    threshold: float | None = None
-    entailment_threshold: float | None = None
-    rule: str | None = None
-    min_similarity: float = 0.45
-    top_k: int = 3
-    top: int = 0
-    within_article: bool = False
-    allow_single: bool = False
-    compare_slots: bool = True
-    article_stances: bool = True
+    options: ScoreOptions = field(default_factory=ScoreOptions)
+    top: int = 0  # keep only the N strongest contradictions per set (0: all)
     threads: int | None = None
 
-    @classmethod
-    def from_args(cls, args) -> ScoreOptions:
-        """The options of ``nli score`` and ``nli score-sets``, from their parsed command line."""
-        if args.accurate and args.backend == "torch":
-            raise InputError(
-                [f"--accurate scores with {ACCURATE_NLI_MODEL}, which ships as ONNX only: leave out --backend torch"]
-            )
-        return cls(
-            model=ACCURATE_NLI_MODEL if args.accurate else args.model,
-            backend=args.backend,
-            threshold=args.threshold,
-            entailment_threshold=args.entailment_threshold,
-            rule=args.rule,
-            min_similarity=args.min_similarity,
-            top_k=args.top_k,
-            top=args.top,
-            within_article=args.within_article,
-            allow_single=args.allow_single,
-            compare_slots=not args.model_only,
-            article_stances=not args.pair_stances_only,
-        )
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def pipeline_settings(self) -> dict:
-        """The keyword arguments of :func:`nli.scoring.pipeline.score_articles` these options set."""
-        return {
-            "min_similarity": self.min_similarity,
-            "top_k": self.top_k,
-            "within_article": self.within_article,
-            "allow_single": self.allow_single,
-            "compare_slots": self.compare_slots,
-            "article_stances": self.article_stances,
-        }
-
-    def thresholds_for(self, model_dir: Path) -> Thresholds:
-        """The model's verdict thresholds with these options' overrides."""
-        return Thresholds.for_model(model_dir).overridden(self.threshold, self.entailment_threshold, self.rule)
+    def with_threads(self, threads: int) -> SetsJob:
+        return replace(self, threads=self.threads or threads)
 
 
 def iter_sets(path: Path) -> Iterator[SetInput]:
@@ -161,35 +117,22 @@ def _articles(item: SetInput) -> list[Article]:
 
 
 class SetScorer:
-    """Scores one set at a time with models loaded once (in each worker process)."""
+    """Scores one set at a time with the model loaded once (in each worker process)."""
 
-    def __init__(self, options: ScoreOptions):
-        from nli.model.backends import load_encoder, load_nli
-
-        self.options = options
-        self.nli = load_nli(options.model, options.backend, threads=options.threads)
-        self.encoder = load_encoder(options.backend, threads=options.threads)
-        self.thresholds = options.thresholds_for(self.nli.model_dir)
+    def __init__(self, job: SetsJob):
+        self.job = job
+        self.model = Model.load(job.model, job.backend, threads=job.threads)
 
     def __call__(self, item: SetInput) -> dict:
-        from nli.scoring.pipeline import score_articles
-
         if item.problems:
             return {"set": item.set_id, "error": item.problems}
         try:
             report = score_articles(
-                [item.folder] if item.folder else _articles(item),
-                nli=self.nli,
-                encoder=self.encoder,
-                thresholds=self.thresholds,
-                **self.options.pipeline_settings(),
+                [item.folder] if item.folder else _articles(item), model=self.model, options=self.job.options
             )
         except InputError as err:
             return {"set": item.set_id, "error": err.problems}
-        document = {"set": item.set_id, **report.to_dict()}
-        if self.options.top:
-            document["contradictions"] = document["contradictions"][: self.options.top]
-        return document
+        return {"set": item.set_id, **report.to_dict(top=self.job.top)}
 
 
 def result_line(document: dict) -> str:
@@ -230,6 +173,31 @@ def skip_done(items: Iterator[SetInput], done: list[str | None], output: Path) -
                 )
             continue
         yield item
+
+
+class OutputLock:
+    """An exclusive lock on a run's output (a ``.lock`` file beside it), held for the whole run.
+
+    A second ``nli score-sets`` writing the same output would interleave its lines with
+    this one's; it is refused with :class:`InputError` before it reads or loads anything.
+    """
+
+    def __init__(self, output: Path):
+        import fcntl
+
+        self.path = output.with_name(output.name + ".lock")
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            raise InputError(
+                [f"--output {output}: another nli score-sets is writing it; wait for it to finish"]
+            ) from None
+
+    def release(self) -> None:
+        self.path.unlink(missing_ok=True)
+        os.close(self.fd)
 
 
 class ResultWriter:

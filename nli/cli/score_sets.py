@@ -1,18 +1,23 @@
-"""``nli score-sets``: the run around the engines: checks, resume, progress, summary, exit status."""
+"""``nli score-sets``: many article sets, one JSONL line each, resumable, on local workers or Ray.
+
+The run loop lives here: checks before any work, resume, the progress bar, the
+summary and the exit status. Reading sets, scoring one set and writing its line are
+:mod:`nli.batch.sets`; distributing sets is :mod:`nli.batch.engines`.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
 
+from nli.batch.engines import ENGINES, run_local, run_ray
+from nli.batch.sets import OutputLock, ResultWriter, SetScorer, SetsJob, completed_sets, iter_sets, skip_done
+from nli.cli.common import EXIT_INTERRUPTED, EXIT_SOME_FAILED, model_name, positive_int
+from nli.cli.score import add_scoring_options, score_options
 from nli.errors import InputError
 from nli.outputs import check_outputs, json_text, output_file_problems, write_text_atomic
-from nli.scoring.engines import run_local, run_ray
-from nli.scoring.sets import ResultWriter, ScoreOptions, SetScorer, completed_sets, iter_sets, skip_done
-
-# Exit status when the run finished but some sets could not be scored (their lines hold "error").
-EXIT_SOME_FAILED = 4
 
 
 def _count_sets(path: Path) -> int:
@@ -22,7 +27,7 @@ def _count_sets(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-def _progress(total: int):
+def _progress_bar(total: int):
     """A rich progress bar with sets/s and ETA on a terminal; nothing when stderr is piped."""
     if not sys.stderr.isatty():
         return None
@@ -42,33 +47,56 @@ def _progress(total: int):
     return progress
 
 
-def score_sets_command(args) -> int:
+def _check(args: argparse.Namespace) -> None:
     if not args.input.exists():
         raise InputError([f"{args.input}: no such file or directory; expected a JSONL file of sets or a folder"])
-    check_outputs(
-        output_file_problems(args.output, "--output", [args.input])
-        + output_file_problems(args.summary, "--summary", [args.input])
+    problems = output_file_problems(args.output, "--output", [args.input]) + output_file_problems(
+        args.summary, "--summary", [args.input]
     )
+    if args.summary and args.summary.resolve() == args.output.resolve():
+        problems.append(f"--summary and --output both name {args.output}: give two paths")
+    check_outputs(problems)
     if args.output.exists() and args.output.stat().st_size and not args.resume:
         raise InputError([f"--output {args.output}: exists; pass --resume to go on from it, or choose another file"])
-    options = ScoreOptions.from_args(args)
-    if args.engine == "ray" or args.workers > 1:
-        # Load the models here once, so a missing or broken one is exit 3 with its file named,
-        # not a worker or an actor dying with a traceback.
-        SetScorer(options)
+
+
+def score_sets_cli(args: argparse.Namespace) -> int:
+    _check(args)
+    lock = OutputLock(args.output)
+    existed = args.output.exists()
+    try:
+        return _run(args)
+    finally:
+        lock.release()
+        # A run that wrote nothing (a broken model, an empty input) leaves no empty file behind.
+        if not existed and args.output.exists() and not args.output.stat().st_size:
+            args.output.unlink()
+
+
+def _run(args: argparse.Namespace) -> int:
+    job = SetsJob(model_name(args), args.backend, score_options(args), args.top)
+    # Load the model here once, before any output is opened, so a missing or broken one is
+    # exit 3 with its file named, not a worker or an actor dying with a traceback.
+    scorer = SetScorer(job)
 
     started = time.perf_counter()
     done = completed_sets(args.output) if args.resume else []
     total = _count_sets(args.input)
+    if len(done) > total:
+        raise InputError(
+            [
+                f"--output {args.output}: holds {len(done)} sets but {args.input} has {total}; --resume needs the same input"
+            ]
+        )
     items = skip_done(iter_sets(args.input), done, args.output)
     if args.engine == "ray":
-        results = run_ray(items, options, args.workers, args.ray_address)
+        results = run_ray(items, job, args.workers, args.ray_address)
     else:
-        results = run_local(items, options, args.workers)
+        results = run_local(items, job, args.workers, scorer if args.workers == 1 else None)
 
     scored = failed = 0
     first_result = None
-    progress = _progress(total - len(done))
+    progress = _progress_bar(total - len(done))
     writer = ResultWriter(args.output, append=bool(done))
     try:
         for document in results:
@@ -89,7 +117,7 @@ def score_sets_command(args) -> int:
             "--resume goes on from there",
             file=sys.stderr,
         )
-        return 130
+        return EXIT_INTERRUPTED
     finally:
         writer.close()
         if progress:
@@ -115,3 +143,23 @@ def score_sets_command(args) -> int:
     if args.summary:
         write_text_atomic(args.summary, json_text(summary) + "\n")
     return EXIT_SOME_FAILED if failed else 0
+
+
+def add_commands(sub) -> None:
+    sets = sub.add_parser(
+        "score-sets", help="score many article sets (JSONL, one set per line, or a folder of set folders)"
+    )
+    sets.add_argument("input", type=Path, help='a JSONL file of {"set": id, "articles": [...]} or a folder of folders')
+    sets.add_argument("--output", type=Path, required=True, help="the JSONL results, one line per set, in input order")
+    sets.add_argument("--resume", action="store_true", help="skip the sets already in --output (redo a cut last line)")
+    sets.add_argument("--summary", type=Path, help="also write the run's summary (sets, failed, seconds) as JSON")
+    sets.add_argument("--engine", choices=ENGINES, default="local", help="where sets are scored (local)")
+    sets.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="worker processes (local) or actors (ray); threads split the cores",
+    )
+    sets.add_argument("--ray-address", help="join this Ray cluster (default: start a local Ray)")
+    add_scoring_options(sets)
+    sets.set_defaults(func=score_sets_cli)

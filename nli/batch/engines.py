@@ -1,7 +1,7 @@
 """Where ``nli score-sets`` runs its sets: this machine's processes, or a Ray cluster.
 
 The engines only distribute sets; every set is scored by the same
-:class:`nli.scoring.sets.SetScorer`, and results come back in input order.
+:class:`nli.batch.sets.SetScorer`, and results come back in input order.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 
-from nli.scoring.sets import ScoreOptions, SetInput, SetScorer
+from nli.batch.sets import SetInput, SetScorer, SetsJob, result_line
 
 ENGINES = ("local", "ray")
 # Sets handed out ahead of the one being written, per worker: enough to keep every
@@ -26,9 +26,21 @@ def threads_per_worker(workers: int) -> int:
     return max(1, cores // workers)
 
 
-def _start_worker(options: ScoreOptions) -> None:
+def die_with_parent() -> None:
+    """Ask Linux to end this process when its parent dies (``kill -9`` of the run leaves no workers behind)."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _start_worker(job: SetsJob) -> None:
     global _worker_scorer
-    _worker_scorer = SetScorer(options)
+    die_with_parent()
+    _worker_scorer = SetScorer(job)
 
 
 def _score_in_worker(item: SetInput) -> dict:
@@ -36,11 +48,13 @@ def _score_in_worker(item: SetInput) -> dict:
     return _worker_scorer(item)
 
 
-def run_local(items: Iterable[SetInput], options: ScoreOptions, workers: int = 1) -> Iterator[dict]:
-    """Score sets in ``workers`` processes (in this one when 1), yielding results in input order."""
-    options = ScoreOptions(**{**options.to_dict(), "threads": options.threads or threads_per_worker(workers)})
+def run_local(
+    items: Iterable[SetInput], job: SetsJob, workers: int = 1, scorer: SetScorer | None = None
+) -> Iterator[dict]:
+    """Score sets in ``workers`` processes (in this one, with ``scorer`` if given, when 1), results in input order."""
+    job = job.with_threads(threads_per_worker(workers))
     if workers == 1:
-        scorer = SetScorer(options)
+        scorer = scorer or SetScorer(job)
         yield from map(scorer, items)
         return
     import multiprocessing
@@ -48,7 +62,7 @@ def run_local(items: Iterable[SetInput], options: ScoreOptions, workers: int = 1
 
     # spawn: a fresh interpreter per worker (no forked onnxruntime thread pools).
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(options,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
         pending: deque = deque()
         for item in items:
             pending.append(pool.submit(_score_in_worker, item))
@@ -61,21 +75,17 @@ def run_local(items: Iterable[SetInput], options: ScoreOptions, workers: int = 1
 class _RayScorer:
     """A Ray actor's callable: one SetScorer per actor, applied to a batch of serialized sets."""
 
-    def __init__(self, options: dict):
-        self.scorer = SetScorer(ScoreOptions(**options))
+    def __init__(self, job: SetsJob):
+        self.scorer = SetScorer(job)
 
     def __call__(self, batch: dict) -> dict:
         import json
-
-        from nli.scoring.sets import result_line
 
         results = [result_line(self.scorer(SetInput(**json.loads(item)))) for item in batch["item"]]
         return {"result": results}
 
 
-def run_ray(
-    items: Iterable[SetInput], options: ScoreOptions, actors: int = 1, address: str | None = None
-) -> Iterator[dict]:
+def run_ray(items: Iterable[SetInput], job: SetsJob, actors: int = 1, address: str | None = None) -> Iterator[dict]:
     """Score sets on Ray Data: an actor pool of ``actors`` scorers, results in input order.
 
     Without ``address`` a local Ray starts; with it, the run joins that cluster.
@@ -89,7 +99,7 @@ def run_ray(
         from nli.errors import InputError
 
         raise InputError(["--engine ray needs Ray: pip install 'nli[ray]'"]) from None
-    options = ScoreOptions(**{**options.to_dict(), "threads": options.threads or threads_per_worker(actors)})
+    job = job.with_threads(threads_per_worker(actors))
     import logging
 
     # Ray Data announces every dataset it runs: the run's own summary is enough.
@@ -104,10 +114,10 @@ def run_ray(
     dataset = ray.data.from_items([{"item": json.dumps(asdict(item))} for item in items])
     scored = dataset.map_batches(
         _RayScorer,
-        fn_constructor_kwargs={"options": options.to_dict()},
+        fn_constructor_kwargs={"job": job},
         batch_size=1,
         concurrency=actors,
-        num_cpus=options.threads,
+        num_cpus=job.threads,
     )
     for row in scored.iter_rows():
         yield json.loads(row["result"])

@@ -1,0 +1,58 @@
+"""Minimal edits of news sentences: each rule's edit and the label it gets."""
+
+import random
+
+import pytest
+
+from nli.training.minimal_edits import (
+    assert_to_denial,
+    change_number,
+    change_year,
+    compatible_bound,
+    minimal_edit_pairs,
+    number_in_words,
+    swap_antonym,
+    swap_entity,
+    toggle_negation,
+)
+
+ARTICLE = [
+    "Police said that 15 people were arrested in Paris on Monday after the protest in 2023.",
+    "The mayor of Lyon, Anne Martin, said the city had approved a new budget of 300 million euros.",
+    "Three officers were treated in hospital for minor injuries, the ministry said.",
+]
+
+
+@pytest.fixture(scope="module")
+def docs():
+    from nli.scoring.slots import spacy_pipeline
+
+    return list(spacy_pipeline().pipe(ARTICLE))
+
+
+def test_contradicting_edits_change_one_fact(docs):
+    rng = random.Random(0)
+    entities = {"GPE": ["Paris", "Lyon"], "PERSON": ["Anne Martin"]}
+    assert change_number(docs[0], entities, rng) != ARTICLE[0]
+    assert "2023" not in change_year(docs[0], entities, rng)
+    assert "Lyon" in swap_entity(docs[0], entities, rng)
+    assert "denied that" in assert_to_denial(docs[0], entities, rng)
+    assert "rejected" in swap_antonym(docs[1], entities, rng)
+    negated = toggle_negation(docs[2], entities, rng)
+    assert negated is not None and " not " in negated
+
+
+def test_preserving_edits_keep_the_fact(docs):
+    rng = random.Random(0)
+    assert "3" in number_in_words(docs[2], {}, rng)
+    bound = compatible_bound(docs[0], {}, rng)
+    assert any(phrase in bound for phrase in ("more than", "at least", "over"))
+
+
+def test_every_pair_has_a_label_and_a_rule(docs):
+    from nli.scoring.slots import spacy_pipeline
+
+    rows = list(minimal_edit_pairs([ARTICLE], spacy_pipeline(), seed=1, per_article=3))
+    assert {r["label"] for r in rows} <= {"contradiction", "entailment", "neutral"}
+    assert any(r["label"] == "contradiction" for r in rows) and any(r["label"] == "entailment" for r in rows)
+    assert all(r["premise"] != r["hypothesis"] for r in rows)
