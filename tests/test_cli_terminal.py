@@ -19,18 +19,3 @@ def test_the_report_fits_the_terminal_and_keeps_ids_whole(columns):
     # a claim is one numbered line (wrapped under itself) with its stances beneath
     stances = [line for line in lines if line.lstrip().startswith(("supports", "contradicts", "mentions", "silent"))]
     assert stances and all("[" in line for line in stances)
-
-
-@needs_model
-def test_the_threshold_changes_the_decision_in_force():
-    import json
-
-    counts = {}
-    for threshold in ("0.05", "0.95"):
-        result = run_cli("score", str(EXAMPLES), "--json", "--threshold", threshold)
-        assert result.returncode == 0, result.stderr
-        document = json.loads(result.stdout)
-        assert document["thresholds"]["decided_by"] == "combiner"
-        assert document["thresholds"]["contradiction_threshold"] == float(threshold)
-        counts[threshold] = len(document["contradictions"])
-    assert counts["0.05"] > counts["0.95"]

@@ -477,6 +477,8 @@ def parse_article_date(text: str | None):
                 "RETURN_AS_TIMEZONE_AWARE": False,
                 "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
             },
+            # English news: trying every language makes an unreadable date take seconds.
+            languages=["en"],
         )
     if parsed is not None and parsed.tzinfo is not None:
         parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)

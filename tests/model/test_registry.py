@@ -89,4 +89,7 @@ def test_cli_models_json_and_version(no_env):
     assert {"minilm-nli-news", "all-minilm-l6-v2"} <= {m["name"] for m in json.loads(result.stdout)}
     version = run_cli("--version")
     assert version.returncode == 0
-    assert re.match(r"nli \d+\.\d+\.\d+ \(model minilm-nli-news v\d", version.stdout) and "onnxruntime 1." in version.stdout
+    assert (
+        re.match(r"nli \d+\.\d+\.\d+ \(model minilm-nli-news v\d", version.stdout)
+        and "onnxruntime 1." in version.stdout
+    )

@@ -40,3 +40,18 @@ def test_options_override_only_what_they_set():
 def test_score_articles_refuses_options_of_the_wrong_kind(model):
     with pytest.raises(TypeError, match="ScoreOptions"):
         nli.score_articles([nli.Article("a", "x"), nli.Article("b", "y")], model=model, options={"top_k": 2})
+
+
+def test_the_threshold_sets_the_threshold_of_the_decision_in_force(model):
+    from conftest import EXAMPLES
+
+    counts = {}
+    for threshold in (0.05, 0.95):
+        document = nli.score_articles([EXAMPLES], model=model, options=nli.ScoreOptions(threshold=threshold)).to_dict()
+        assert document["thresholds"]["decided_by"] == "combiner"
+        assert document["thresholds"]["contradiction_threshold"] == threshold
+        counts[threshold] = len(document["contradictions"])
+    assert counts[0.05] > counts[0.95]
+    model_only = nli.ScoreOptions(threshold=0.95, compare_slots=False)
+    document = nli.score_articles([EXAMPLES], model=model, options=model_only).to_dict()
+    assert (document["thresholds"]["decided_by"], document["thresholds"]["contradiction"]) == ("model", 0.95)
