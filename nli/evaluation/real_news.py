@@ -30,6 +30,7 @@ from nli.paths import NEWS_PAIRS
 from nli.scoring.articles import Article
 from nli.scoring.options import ScoreOptions
 from nli.scoring.pipeline import score_articles
+from nli.scoring.report import Report
 from nli.scoring.verdicts import contradiction_strength
 
 MODES = ("model", "decision")
@@ -157,26 +158,32 @@ def model_alone(pairs: list[NewsPair], model: Model, batch_size: int = 32) -> np
     )
 
 
-def through_decision(
-    pairs: list[NewsPair], model: Model, options: ScoreOptions | None = None, progress: Callable | None = None
-) -> tuple[np.ndarray, list[str | None]]:
-    """Whether ``nli score`` finds a contradiction in each pair as a two-article set, and what decided it."""
-    options = options or ScoreOptions(article_stances=False)
-    flags, deciders = [], []
+def pair_reports(
+    pairs: list[NewsPair], model: Model, options: ScoreOptions, progress: Callable | None = None
+) -> Iterator[Report | None]:
+    """Each pair scored by ``nli score`` as a two-article set; None where it refuses the set (a side all boilerplate)."""
     for k, pair in enumerate(pairs):
         try:
-            report = score_articles(
+            yield score_articles(
                 [Article("a", pair.premise), Article("b", pair.hypothesis)], model=model, options=options
             )
         except InputError:
-            # nli score refuses the set (a side is all boilerplate): it reports no contradiction.
-            flags.append(False)
-            deciders.append("refused")
-            continue
-        flags.append(bool(report.contradictions))
-        deciders.append(report.contradictions[0].decided_by if report.contradictions else None)
+            yield None
         if progress:
             progress("pairs", k + 1, len(pairs))
+
+
+def through_decision(
+    pairs: list[NewsPair], model: Model, options: ScoreOptions | None = None, progress: Callable | None = None
+) -> tuple[np.ndarray, list[str | None]]:
+    """Whether ``nli score`` finds a contradiction in each pair as a two-article set, and what decided it.
+
+    A refused set reports no contradiction; its decider is ``"refused"``.
+    """
+    flags, deciders = [], []
+    for report in pair_reports(pairs, model, options or ScoreOptions(article_stances=False), progress):
+        flags.append(bool(report and report.contradictions))
+        deciders.append("refused" if report is None else report.contradictions[0].decided_by if flags[-1] else None)
     return np.array(flags, dtype=bool), deciders
 
 
@@ -283,14 +290,9 @@ def decision_scores(pairs: list[NewsPair], model: Model, options: ScoreOptions |
     from dataclasses import replace
 
     options = replace(options or ScoreOptions(article_stances=False), threshold=0.0)
-    scores = []
-    for pair in pairs:
-        try:
-            report = score_articles(
-                [Article("a", pair.premise), Article("b", pair.hypothesis)], model=model, options=options
-            )
-        except InputError:
-            scores.append(0.0)
-            continue
-        scores.append(max((p.score for p in report.contradictions), default=0.0))
-    return np.array(scores)
+    return np.array(
+        [
+            max((p.score for p in report.contradictions), default=0.0) if report else 0.0
+            for report in pair_reports(pairs, model, options)
+        ]
+    )
