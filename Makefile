@@ -18,14 +18,14 @@ TEACHER_LABELS := models/mpnet-teacher-v2/teacher-labels.npz
 STUDENT_EXPORT := $(RUNS)/minilm-student-v2/export
 V3 := minilm-news-v3
 V3_EXPORT := $(RUNS)/$(V3)/export
-STANCE_RECIPE := minilm-stance-v1
-STANCE_EXPORT := $(RUNS)/$(STANCE_RECIPE)/export
+STANCE_RECIPE := minilm-stance-v2
+STANCE_MODEL := models/minilm-stance-v2
 STANCE_LIMIT ?= 16000
 SIZES ?= 100 400 1461
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint format docs eval eval-splits eval-sets eval-sets-accurate eval-slots \
-	eval-stance eval-stance-model eval-sets-stance eval-splitters bench bench-openvino bench-sets bench-train \
+	eval-stance eval-sets-stance eval-splitters bench bench-openvino bench-large bench-sets bench-train \
 	train teacher teacher-export teacher-labels student student-eval teacher-eval v3 v3-eval train-stance \
 	thresholds combiner stance-model export teacher-ship dist clean
 
@@ -80,14 +80,11 @@ eval-sets-accurate: $(STAMP) ## the same sets through the accurate model -> eval
 eval-slots: $(STAMP) ## the slot comparison on hand-written typed pairs -> eval/SLOTS.md
 	$(BIN)/nli eval-slots --output eval/SLOTS.md
 
-eval-stance: $(STAMP) ## FNC-1 competition test, ARC test, Emergent test -> eval/STANCE.md
-	$(BIN)/nli stance-eval --benchmark --output eval/STANCE.md $(if $(LIMIT),--limit $(LIMIT),)
-
-eval-stance-model: $(STAMP) ## the stance cross-encoder (make train-stance) on the same -> eval/STANCE_MODEL.md
-	$(BIN)/nli stance-eval --benchmark --stance-model $(STANCE_EXPORT) --output eval/STANCE_MODEL.md $(if $(LIMIT),--limit $(LIMIT),)
+eval-stance: $(STAMP) ## FNC-1 competition test, ARC test, Emergent test, aggregator alone and with the stance model -> eval/STANCE.md
+	$(BIN)/nli stance-eval --benchmark --stance-model $(STANCE_MODEL) --output eval/STANCE.md $(if $(LIMIT),--limit $(LIMIT),)
 
 eval-sets-stance: $(STAMP) ## held-out stories' sets with and without the stance model -> eval/ARTICLE_SETS_STANCE.md
-	$(BIN)/nli eval-sets --stance-model $(STANCE_EXPORT) --output eval/ARTICLE_SETS_STANCE.md
+	$(BIN)/nli eval-sets --stance-model $(STANCE_MODEL) --output eval/ARTICLE_SETS_STANCE.md
 
 eval-splitters: $(STAMP) ## sentence splitters on hand-split and wrapped news paragraphs -> eval/SPLITTERS.md
 	$(BIN)/nli split-eval --output eval/SPLITTERS.md
@@ -99,6 +96,9 @@ bench: $(STAMP) ## torch against ONNX, and nli score's wall time -> eval/BENCH.m
 bench-openvino: $(STAMP) ## OpenVINO's runtime against onnxruntime: a section of eval/BENCH.md
 	$(BIN)/pip install --quiet -e ".[openvino]"
 	$(BIN)/nli bench --only openvino --output eval/BENCH.md
+
+bench-large: $(STAMP) ## one set of 1,000 to 10,000 tiny articles: time, peak RSS (LARGE=...) -> a section of eval/BENCH.md
+	$(BIN)/nli bench --only large-set --output eval/BENCH.md $(if $(LARGE),--large-sizes $(LARGE),)
 
 bench-sets: $(STAMP) ## nli score-sets on FNC-1 story clusters, local and Ray (SIZES=...) -> eval/BENCH_SETS.md
 	$(BIN)/nli bench-sets --sizes $(SIZES) --output eval/BENCH_SETS.md
@@ -140,9 +140,9 @@ v3: $(STAMP) ## model v3: v2 taught minimal edits of real news sentences, export
 v3-eval: $(STAMP) ## v3's candidate on the real-news dev sets, model alone and through the decision
 	$(BIN)/nli eval --real-news --model $(V3_EXPORT) --results $(RUNS)/$(V3)/REAL_NEWS.md
 
-train-stance: $(STAMP) ## the stance cross-encoder (not shipped), exported under RUNS
+train-stance: $(STAMP) ## the stance cross-encoder: train (resumable, under RUNS), then int8 ONNX into models/
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/$(STANCE_RECIPE).toml --run-dir $(RUNS)/$(STANCE_RECIPE)
-	$(BIN)/nli export $(RUNS)/$(STANCE_RECIPE)/final --out $(STANCE_EXPORT)
+	$(BIN)/nli export $(RUNS)/$(STANCE_RECIPE)/final --out $(STANCE_MODEL) --onnx-only
 
 ##@ Release (writes into models/ or dist/)
 thresholds: $(STAMP) ## MODEL's verdict thresholds, chosen on LingNLI val

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nli.errors import InputError
+from nli.text import valid_unicode
 
 # What reading a directory of articles picks up (nli.scoring.articles): an output
 # written among the inputs with one of these would be read as an article next time.
@@ -46,6 +47,14 @@ def output_file_problems(path: Path | None, option: str, inputs: Iterable[str | 
     reason = _writable_folder(path.resolve().parent)
     if reason:
         return [f"{option} {path}: cannot be written, {reason}"]
+    if path.exists():
+        # An existing file may refuse writes its folder allows (read-only for this user,
+        # immutable): opened for update, changed in nothing, closed at once.
+        try:
+            with path.open("r+b"):
+                pass
+        except OSError as err:
+            return [f"{option} {path}: exists and cannot be written ({err.strerror})"]
     target = path.resolve()
     for given in inputs:
         source = Path(given).resolve()
@@ -101,7 +110,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def write_text_atomic(path: Path, text: str) -> None:
     with atomic_path(path) as temporary:
         with temporary.open("w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(valid_unicode(text))
             handle.flush()
             os.fsync(handle.fileno())
 
@@ -118,5 +127,5 @@ def finite(value: object) -> object:
 
 
 def json_text(document: object, indent: int | None = 2) -> str:
-    """Strict JSON (never a bare NaN), non-ASCII kept as it is."""
-    return json.dumps(finite(document), indent=indent, ensure_ascii=False, allow_nan=False)
+    """Strict JSON (never a bare NaN), non-ASCII kept as it is, always valid UTF-8."""
+    return valid_unicode(json.dumps(finite(document), indent=indent, ensure_ascii=False, allow_nan=False))

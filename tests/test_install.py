@@ -61,7 +61,7 @@ def test_the_installed_models_version_and_module_entry_point(installed):
     version = _run(str(bin_dir / "python"), "-m", "nli", "--version", cwd=elsewhere).stdout
     assert re.match(r"nli \d+\.\d+\.\d+ \(model minilm-nli-news v\d", version) and "installed" in version
     # The wheel carries the scoring files, not the fp16 weights or the training record.
-    assert 30e6 < wheel.stat().st_size < 80e6
+    assert 30e6 < wheel.stat().st_size < 100e6  # the default model, the stance model and the encoder
 
 
 def test_the_wheel_leaves_out_the_accurate_model_and_says_where_it_is(installed):

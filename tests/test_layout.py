@@ -14,14 +14,15 @@ HEAVY = ("torch", "transformers", "sentence_transformers")
 
 # Each part of nli/ and the parts it may import (README, "Layout"). Data flows one way:
 # scoring never reaches training or evaluation, and nothing but the CLI reaches everything.
-BASE = {"errors", "paths", "outputs"}
+BASE = {"errors", "paths", "outputs", "text"}
 # A model folder's side files (thresholds, combiner, stance aggregator) are read by the
 # scoring modules that use them; the model bundle loads them with the backend.
 MODEL_SIDE_FILES = {"scoring.verdicts", "scoring.combiner", "scoring.stance"}
 ALLOWED = {
     "errors": set(),
     "paths": set(),
-    "outputs": {"errors"},
+    "text": set(),
+    "outputs": {"errors", "text"},
     "model": BASE | {"model", "data"} | MODEL_SIDE_FILES,
     "data": BASE | {"data", "model.labels"},
     "scoring": BASE | {"scoring", "model.backends", "model.labels", "model.registry", "model.bundle"},

@@ -32,6 +32,8 @@ def die_with_parent() -> None:
     import signal
     import sys
 
+    # A worker inherits the command's SIGTERM handler; it must simply end.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)

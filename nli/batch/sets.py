@@ -47,6 +47,7 @@ class SetsJob:
     options: ScoreOptions = field(default_factory=ScoreOptions)
     top: int = 0  # keep only the N strongest contradictions per set (0: all)
     threads: int | None = None
+    stance_model: str | bool = True  # Model.load's: the shipped one, another, or none
 
     def with_threads(self, threads: int) -> SetsJob:
         return replace(self, threads=self.threads or threads)
@@ -121,7 +122,7 @@ class SetScorer:
 
     def __init__(self, job: SetsJob):
         self.job = job
-        self.model = Model.load(job.model, job.backend, threads=job.threads)
+        self.model = Model.load(job.model, job.backend, threads=job.threads, stance_model=job.stance_model)
 
     def __call__(self, item: SetInput) -> dict:
         if item.problems:
@@ -205,6 +206,7 @@ class ResultWriter:
 
     def __init__(self, output: Path, append: bool):
         self.fd = os.open(output, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o644)
+        self.written = 0  # whole lines on disk from this run
 
     def write(self, document: dict) -> None:
         data = result_line(document).encode("utf-8")
@@ -212,6 +214,7 @@ class ResultWriter:
         while written < len(data):
             written += os.write(self.fd, data[written:])
         os.fsync(self.fd)
+        self.written += 1
 
     def close(self) -> None:
         os.close(self.fd)

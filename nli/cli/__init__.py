@@ -9,6 +9,7 @@ are in :mod:`nli.cli.common`.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from nli.cli import bench, evaluate, measure, models, score, score_sets, stance, train
@@ -27,8 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # SIGTERM ends a run as Ctrl-C does, through the same clean-up: no temporary file
+    # is left beside an output, and score-sets keeps only whole lines.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return args.func(args)
     except InputError as err:

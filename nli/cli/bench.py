@@ -39,15 +39,22 @@ def bench_cli(args: argparse.Namespace) -> int:
             result["openvino"] = measure_openvino(model_dir, bench.fp32_onnx(model_dir), threads, args.repeats)
         elif args.only == "accurate":
             result["accurate"] = bench.measure_accurate(threads, args.repeats)
+        elif args.only == "large-set":
+            result["large_set"] = bench.large_sets(args.large_sizes)
+        elif args.only == "stance":
+            result["stance"] = bench.stance_cold()
         else:
             result.update(bench.score_scaling(tuple(args.sizes), args.repeats))
         result.setdefault("remeasured", {})[args.only] = datetime.date.today().isoformat()
+        result.setdefault("remeasured_on", {})[args.only] = bench.cpu_description()
     else:
         result = bench.run(
             threads=args.threads, repeats=args.repeats, sizes=tuple(args.sizes), long_text_mb=args.long_text_mb
         )
         # The OpenVINO and accurate-model sections are measured on their own; keep the last ones (they are dated).
-        result.update({key: earlier[key] for key in ("openvino", "accurate") if earlier and key in earlier})
+        result.update(
+            {key: earlier[key] for key in ("openvino", "accurate", "large_set", "stance") if earlier and key in earlier}
+        )
     write_measurement(result, bench.markdown(result), args.output, args.json)
     return 0
 
@@ -91,13 +98,21 @@ def add_commands(sub) -> None:
     )
     bench.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200], help="synthetic set sizes (articles)")
     bench.add_argument(
+        "--large-sizes",
+        type=positive_int,
+        nargs="+",
+        default=[1000, 2000, 5000, 10000],
+        help="articles in each large set (--only large-set)",
+    )
+    bench.add_argument(
         "--long-text-mb", type=float, nargs="*", default=[1, 5, 20], help="sizes of the long-article table (MB)"
     )
     bench.add_argument(
         "--only",
-        choices=["long-text", "score", "openvino", "accurate"],
+        choices=["long-text", "score", "openvino", "accurate", "large-set", "stance"],
         help="remeasure one part (long texts, nli score's wall time by set size, OpenVINO against onnxruntime, "
-        "or the accurate model against the default) and keep the rest from --output's .json twin",
+        "the accurate model against the default, one large set of tiny articles, or nli stance with and without "
+        "the stance model) and keep the rest from --output's .json twin",
     )
     bench.set_defaults(func=bench_cli)
 

@@ -21,7 +21,7 @@ EXIT_CHECK_FAILED = 1  # a check the command makes failed (an export's parity)
 EXIT_INPUT = 2  # bad input or usage
 EXIT_MODEL = 3  # a missing or broken model
 EXIT_SOME_FAILED = 4  # score-sets finished, but some sets could not be scored
-EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 
 def error(message: str, code: int) -> int:
@@ -118,6 +118,23 @@ def add_model_options(parser: argparse.ArgumentParser, accurate: bool = False, b
     which.add_argument("--model", help="model directory or name (default: minilm-nli-news; see `nli models`)")
     # Withdrawn (issue 33): kept so that a script that passes it gets the reason, not "unrecognized arguments".
     which.add_argument("--accurate", action="store_true", help=argparse.SUPPRESS)
+
+
+def add_stance_model_option(parser: argparse.ArgumentParser) -> None:
+    """``--stance-model DIR`` or ``--no-stance-model`` (default: the shipped stance model)."""
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--stance-model",
+        default=True,
+        help="a stance model folder or name, which splits the articles that bear on a claim between agree, "
+        "disagree and discuss (default: the shipped minilm-stance-v2)",
+    )
+    which.add_argument(
+        "--no-stance-model",
+        dest="stance_model",
+        action="store_false",
+        help="no stance model: the stance aggregator alone decides (faster, finds fewer disagreeing articles)",
+    )
 
 
 def model_name(args: argparse.Namespace) -> str | None:

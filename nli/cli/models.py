@@ -50,7 +50,7 @@ def models_cli(args: argparse.Namespace) -> int:
         write_json([m.to_dict() for m in models])
         return 0
     for m in models:
-        kind = "NLI cross-encoder" if m.kind == "nli" else "sentence encoder"
+        kind = {"nli": "NLI cross-encoder", "stance": "stance cross-encoder"}.get(m.kind, "sentence encoder")
         print(f"{m.name} {m.version or ''}".rstrip() + f"  ({kind})")
         print(f"  from     {m.origin}: {m.path}")
         print(f"  parity   {m.parity or '(no parity.json)'}")

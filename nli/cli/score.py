@@ -8,12 +8,14 @@ from pathlib import Path
 
 from nli.cli.common import (
     add_model_options,
+    add_stance_model_option,
     cosine,
     model_name,
     non_negative_int,
     positive_int,
     probability,
     stderr_progress,
+    warn,
     write_json,
 )
 from nli.outputs import check_outputs, output_file_problems, write_text_atomic
@@ -25,6 +27,7 @@ from nli.scoring.verdicts import RULES
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     """How a set is scored: the options of ``nli score`` that ``nli score-sets`` shares."""
     add_model_options(parser, accurate=True)
+    add_stance_model_option(parser)
     parser.add_argument(
         "--threshold",
         type=probability,
@@ -93,8 +96,11 @@ def score_cli(args: argparse.Namespace) -> int:
         + _same_path_problems(args.output, args.html)
     )
     options = score_options(args)
-    model = Model.load(model_name(args), args.backend)
+    model = Model.load(model_name(args), args.backend, stance_model=args.stance_model)
     report = score_articles(args.paths, model=model, options=options, progress=stderr_progress())
+    # Warnings go to stderr whatever the output, so stdout holds only the report.
+    for warning in report.warnings:
+        warn(warning)
     if args.html:
         from nli.scoring.html import render_score_html
 

@@ -74,7 +74,7 @@ def score_sets_cli(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    job = SetsJob(model_name(args), args.backend, score_options(args), args.top)
+    job = SetsJob(model_name(args), args.backend, score_options(args), args.top, stance_model=args.stance_model)
     # Load the model here once, before any output is opened, so a missing or broken one is
     # exit 3 with its file named, not a worker or an actor dying with a traceback.
     scorer = SetScorer(job)
@@ -113,8 +113,8 @@ def _run(args: argparse.Namespace) -> int:
                 progress.update(0, advance=1, rate=f"{(scored + failed) / elapsed:.2f}")
     except KeyboardInterrupt:
         print(
-            f"nli: interrupted after {scored + failed} sets; every line in {args.output} is complete, "
-            "--resume goes on from there",
+            f"nli: interrupted after {writer.written} sets this run ({len(done) + writer.written} in all); "
+            f"every line in {args.output} is complete, --resume goes on from there",
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED

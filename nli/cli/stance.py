@@ -6,13 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from nli.cli.common import add_model_options, add_report_outputs, warn, write_json
+from nli.cli.common import add_model_options, add_report_outputs, add_stance_model_option, warn, write_json
 from nli.model.bundle import Model
-
-STANCE_MODEL_HELP = (
-    "a stance model directory (make train-stance): it splits the bodies that bear on the claim "
-    "between agree, disagree and discuss"
-)
 
 
 def _model(args: argparse.Namespace) -> Model:
@@ -26,11 +21,11 @@ def stance_cli(args: argparse.Namespace) -> int:
     if not args.claim.strip():
         raise InputError(["--claim is empty: give the claim (a headline or a sentence) to take a stance on"])
     report = stance_on_claim(args.claim, args.paths, model=_model(args))
+    for warning in report.warnings:
+        warn(warning)
     if args.json:
         write_json(report.to_dict())
         return 0
-    for warning in report.warnings:
-        warn(warning)
     from nli.scoring.terminal import render_stances
 
     render_stances(report)
@@ -63,7 +58,7 @@ def stance_eval_cli(args: argparse.Namespace) -> int:
         write_measurement(results, stance_markdown(results, aggregator.info, args.limit), args.output, args.json)
         return 0
     pairs = read_emergent(args.emergent) if args.emergent else read_fnc(args.stances, args.bodies)
-    result = evaluate_stance(
+    results = evaluate_stance(
         stratified_sample(pairs, args.limit),
         model.nli,
         model.encoder,
@@ -72,9 +67,10 @@ def stance_eval_cli(args: argparse.Namespace) -> int:
         stance_model=model.stance_model,
     )
     if args.json:
-        write_json(result)
+        write_json(results)
     else:
-        render_stance_result(result)
+        for result in results:
+            render_stance_result(result)
     return 0
 
 
@@ -82,7 +78,7 @@ def stance_train_cli(args: argparse.Namespace) -> int:
     from nli.scoring.stance import AGGREGATOR_FILE
     from nli.training.stance_aggregator import train_aggregator
 
-    model = Model.load(args.model, args.backend)
+    model = Model.load(args.model, args.backend, stance_model=False)
     aggregator = train_aggregator(args.stances, args.bodies, model.nli, model.encoder, args.limit)
     for row in aggregator.info["cross_validation"]:
         print(f"5-fold CV on the training sample: {row}", file=sys.stderr)
@@ -98,7 +94,7 @@ def add_commands(sub) -> None:
     stance.add_argument("paths", nargs="+", help="articles, read as `nli score` reads them")
     stance.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     add_model_options(stance)
-    stance.add_argument("--stance-model", help=STANCE_MODEL_HELP)
+    add_stance_model_option(stance)
     stance.set_defaults(func=stance_cli)
 
     stance_eval = sub.add_parser("stance-eval", help="score FNC-1 style stance files (or Emergent)")
@@ -113,7 +109,7 @@ def add_commands(sub) -> None:
     )
     add_report_outputs(stance_eval, "eval/STANCE.md, with --benchmark")
     add_model_options(stance_eval)
-    stance_eval.add_argument("--stance-model", help=STANCE_MODEL_HELP)
+    add_stance_model_option(stance_eval)
     stance_eval.set_defaults(func=stance_eval_cli)
 
     stance_train = sub.add_parser(

@@ -41,10 +41,28 @@ def export_cli(args: argparse.Namespace) -> int:
         if args.embedder:
             export_embedder(MODELS_DIR / DEFAULT_EMBEDDER, log=_log)
         if args.checkpoint:
-            export_nli(args.checkpoint, args.out or args.checkpoint, log=_log, onnx_only=args.onnx_only)
+            export_nli(
+                args.checkpoint, args.out or args.checkpoint, log=_log, onnx_only=args.onnx_only, **_stance(args)
+            )
     except ExportError as err:
         return error(str(err), EXIT_CHECK_FAILED)
     return 0
+
+
+def _stance(args: argparse.Namespace) -> dict:
+    """For a stance model's checkpoint: its passage spec kept, parity measured on its own passages."""
+    from nli.data.corpora import default_data_dir
+    from nli.scoring.stance import STANCE_PASSAGE_FILE, PassageSpec
+    from nli.training.stance_pairs import parity_passages
+
+    if not (args.checkpoint / STANCE_PASSAGE_FILE).exists():
+        return {}
+    spec = PassageSpec.of_model(args.checkpoint)
+    return {
+        "pairs": parity_passages(default_data_dir(), spec),
+        "max_length": spec.max_tokens,
+        "keep_files": [STANCE_PASSAGE_FILE],
+    }
 
 
 def teacher_labels_cli(args: argparse.Namespace) -> int:

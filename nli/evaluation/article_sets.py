@@ -153,12 +153,12 @@ def set_figures(report, sides: dict[str, str], headline_stance: dict[str, float]
                 for c in report.claims
                 if c.stances[a].stance in sign and c.stances[b].stance in sign
             ]
+            agree, contradict = matrix.count(i, j)
             figures = {
                 "opposite": sides[a] != sides[b],
                 "agreement": matrix.score(i, j) or 0.0,
                 "fewer_shared_pairs": -shared.get(frozenset((a, b)), 0),
-                "agreement_with_prior": -(matrix.agree[i][j] - matrix.contradict[i][j])
-                / (matrix.agree[i][j] + matrix.contradict[i][j] + AGREEMENT_PRIOR),
+                "agreement_with_prior": -(agree - contradict) / (agree + contradict + AGREEMENT_PRIOR),
                 "claim_stances": sum(1 if x != y else -1 for x, y in taken),
                 "headline_stance": abs(headline_stance[a] - headline_stance[b]),
             }
@@ -246,7 +246,7 @@ def run(
     if "stance-model" in names and not stance_model:
         raise InputError(["the stance-model configuration needs --stance-model DIR (make train-stance)"])
     sets = article_sets(data_dir, seed, limit, held_out_only=bool(stance_model))
-    bundle = Model.load(model, stance_model=stance_model)
+    bundle = Model.load(model, stance_model=stance_model or False)
     nli, encoder, aggregator, stance_backend = (
         bundle.nli,
         bundle.encoder,

@@ -185,6 +185,142 @@ def synthetic_set(n_articles: int, out_dir: Path, sentences_per_article: int = 8
     return out_dir
 
 
+def tiny_set(n_articles: int, out_path: Path, seed: int = 0) -> Path:
+    """One JSONL set of ``n_articles`` two-sentence articles about one event (example sentences, counts varied)."""
+    pool = example_claims()
+    rng = random.Random(seed)
+    with out_path.open("w", encoding="utf-8") as handle:
+        for i in range(n_articles):
+            varied = [
+                re.sub(r"\b\d+\b", lambda m: str(int(m.group()) + rng.randint(0, 40)), s) for s in rng.sample(pool, 2)
+            ]
+            handle.write(json.dumps({"id": f"t{i}", "text": " ".join(varied)}) + "\n")
+    return out_path
+
+
+LARGE_SET_SIZES = (1000, 2000, 5000, 10000)
+EXAMPLE_CLAIM = "Investigators said the fire at the warehouse was started deliberately."
+
+
+def stance_cold(repeats: int = 3) -> list[dict]:
+    """``nli stance`` on the example set in a fresh process, with the shipped stance model and without it."""
+    rows = []
+    for label, extra in (
+        ("with the stance model", []),
+        ("aggregator alone (--no-stance-model)", ["--no-stance-model"]),
+    ):
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "nli.cli",
+                    "stance",
+                    "--claim",
+                    EXAMPLE_CLAIM,
+                    str(EXAMPLE_SET),
+                    "--json",
+                    *extra,
+                ],
+                capture_output=True,
+                text=True,
+                cwd=PROJECT_ROOT,
+            )
+            times.append(time.perf_counter() - started)
+            if result.returncode != 0:
+                raise RuntimeError(result.stderr[-2000:])
+        rows.append({"configuration": label, "articles": 5, "median_seconds": round(statistics.median(times), 2)})
+    return rows
+
+
+def measure_large_set(path: Path) -> dict:
+    """``nli score`` on one large set in a fresh process: wall time, peak RSS, stage seconds, output size."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nli-large-") as work:
+        output = Path(work) / "report.json"
+        code = (
+            "import json, resource, sys, time\n"
+            "start = time.perf_counter()\n"
+            "import nli\n"
+            "from nli.outputs import json_text, write_text_atomic\n"
+            f"report = nli.score_articles([{str(path)!r}])\n"
+            f"write_text_atomic(__import__('pathlib').Path({str(output)!r}), json_text(report.to_dict()))\n"
+            "print(json.dumps({'seconds': time.perf_counter() - start, 'nli_calls': report.stats.nli_calls,"
+            " 'claims': len(report.claims), 'stage_seconds': report.stats.stage_seconds,"
+            " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr[-2000:])
+        inner = json.loads(result.stdout.strip().splitlines()[-1])
+        inner["json_mb"] = output.stat().st_size / 1e6
+    return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in inner.items()}
+
+
+def large_sets(sizes: Sequence[int] = LARGE_SET_SIZES, work_dir: Path | None = None) -> list[dict]:
+    """One set each of ``sizes`` tiny articles (a day of coverage of one event), scored cold."""
+    import tempfile
+
+    work = Path(work_dir or tempfile.mkdtemp(prefix="nli-bench-"))
+    rows = []
+    for size in sizes:
+        print(f"  scoring one set of {size} tiny articles", file=sys.stderr, flush=True)
+        rows.append({"articles": size, **measure_large_set(tiny_set(size, work / f"tiny-{size}.jsonl"))})
+    return rows
+
+
+def _measured(result: dict, part: str) -> str:
+    """When and where ``nli bench --only part`` last measured its section."""
+    date = result.get("remeasured", {}).get(part)
+    cpu = result.get("remeasured_on", {}).get(part)
+    return f"Measured on {date}" + (f", {cpu}, {result['machine']['cores']} cores" if cpu else "") if date else ""
+
+
+def stance_section(rows: list[dict], measured: str = "") -> list[str]:
+    lines = [
+        "## `nli stance` on the example set (cold: new process, imports, model load)",
+        "",
+        "| configuration | articles | seconds (median of 3) |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {row['configuration']} | {row['articles']} | {row['median_seconds']} |" for row in rows]
+    lines += ["", f"{measured + ' with ' if measured else ''}`nli bench --only stance`.", ""]
+    return lines
+
+
+def large_set_section(rows: list[dict], measured: str = "") -> list[str]:
+    lines = [
+        "## One large set of tiny articles",
+        "",
+        "| articles | seconds | seconds per article | peak RSS (MB) | NLI calls | claims | JSON (MB) | slowest stages (s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in rows:
+        stages = sorted(row["stage_seconds"].items(), key=lambda item: -item[1])[:3]
+        lines.append(
+            f"| {row['articles']} | {row['seconds']} | {row['seconds'] / row['articles']:.3f} | {row['peak_rss_mb']} | "
+            f"{row['nli_calls']} | {row['claims']} | {row['json_mb']} | "
+            + ", ".join(f"{name} {seconds:.0f}" for name, seconds in stages)
+            + " |"
+        )
+    lines += [
+        "",
+        f"{measured + ' with ' if measured else ''}`nli bench --only large-set` (a fresh process per set: import, "
+        "model load, scoring, the JSON report "
+        "written). Each article is two sentences drawn from the example set with counts varied, so every "
+        "article is about the same event and close to every other: the worst case for pairing and for the "
+        "article stances, which read every article against each of the 8 most widely shared claims. Nothing "
+        "holds articles squared: pairing compares embeddings in blocks, the agreement counts hold only the pairs "
+        "of articles with something compared, claims hold only the articles with a stance, and above 200 "
+        "articles the JSON carries those sparse forms (docs: output schema).",
+        "",
+    ]
+    return lines
+
+
 LONG_TEXT_MB = (1, 5, 20)
 LONG_PARAGRAPH_CHARS = 200_000
 
@@ -511,6 +647,10 @@ def markdown(result: dict) -> str:
             "stay flat as the article grows.",
             "",
         ]
+    if result.get("stance"):
+        lines += stance_section(result["stance"], _measured(result, "stance"))
+    if result.get("large_set"):
+        lines += large_set_section(result["large_set"], _measured(result, "large-set"))
     if result.get("accurate"):
         lines += accurate_section(result["accurate"])
     if result.get("openvino"):

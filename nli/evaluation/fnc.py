@@ -200,7 +200,17 @@ def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float, floa
     return score, best, 100.0 * score / best if best else 0.0
 
 
-def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True, stance_model=None):
+@dataclass
+class FeaturizedPairs:
+    """The NLI features of every (claim, body) pair, and what a stance model needs to read them too."""
+
+    features: list
+    claim_vectors: np.ndarray
+    bodies: list
+    seconds: float
+
+
+def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True) -> FeaturizedPairs:
     from nli.scoring.stance import embed_bodies, featurize
 
     body_ids = sorted(set(pairs.body_ids))
@@ -221,29 +231,46 @@ def featurize_pairs(pairs: StancePairs, nli, encoder, progress: bool = True, sta
             elapsed = time.perf_counter() - started
             print(f"  NLI {done}/{total} pairs, {elapsed / 60:.1f} min", file=sys.stderr, flush=True)
 
-    return featurize(
-        pairs.headlines,
-        np.stack([vectors[h] for h in pairs.headlines]),
-        [embedded[b] for b in pairs.body_ids],
-        nli,
-        progress=report,
-        stance_model=stance_model,
-    )
+    claim_vectors = np.stack([vectors[h] for h in pairs.headlines])
+    bodies = [embedded[b] for b in pairs.body_ids]
+    features = featurize(pairs.headlines, claim_vectors, bodies, nli, progress=report)
+    return FeaturizedPairs(features, claim_vectors, bodies, time.perf_counter() - started)
 
 
-def evaluate_stance(
-    pairs: StancePairs, nli, encoder, aggregator, related_only: bool = False, stance_model=None
+BOOTSTRAP_SAMPLES = 1000
+
+
+def _f1_per_class(confusions: np.ndarray) -> np.ndarray:
+    """F1 of each class from confusion matrices (..., k, k), rows gold; 0 where a class is never seen or said."""
+    true_positive = np.diagonal(confusions, axis1=-2, axis2=-1)
+    said, gold = confusions.sum(axis=-2), confusions.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(2 * true_positive / (said + gold))
+
+
+def bootstrap_intervals(gold: np.ndarray, predicted: np.ndarray, k: int, seed: int = 0) -> dict[str, list]:
+    """95% percentile intervals of each class's F1 and of macro-F1, resampling pairs with replacement."""
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(gold), size=(BOOTSTRAP_SAMPLES, len(gold)))
+    cells = gold[draws] * k + predicted[draws]
+    confusions = np.stack([np.bincount(row, minlength=k * k) for row in cells]).reshape(-1, k, k)
+    f1 = _f1_per_class(confusions)
+    low, high = np.percentile(f1, [2.5, 97.5], axis=0)
+    macro = np.percentile(f1.mean(axis=1), [2.5, 97.5])
+    return {
+        "per_class": [[round(float(a), 4), round(float(b), 4)] for a, b in zip(low, high, strict=True)],
+        "macro_f1": [round(float(macro[0]), 4), round(float(macro[1]), 4)],
+    }
+
+
+def stance_figures(
+    pairs: StancePairs, probs: np.ndarray, related_only: bool, configuration: str, seconds: float
 ) -> dict:
+    """The figures of one configuration's stance probabilities on ``pairs``."""
     from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
     from nli.evaluation.harness import per_class_table
-    from nli.model.backends import display_path
 
-    started = time.perf_counter()
-    from nli.scoring.stance import decide_stances
-
-    feats = featurize_pairs(pairs, nli, encoder, stance_model=stance_model)
-    probs = decide_stances(aggregator, feats)
     labels = list(RELATED) if related_only else list(STANCES)
     if related_only:
         probs = probs[:, : len(RELATED)]
@@ -251,23 +278,63 @@ def evaluate_stance(
     precision, recall, f1, support = precision_recall_fscore_support(
         pairs.stances, predicted, labels=labels, zero_division=0
     )
-    score, best, relative = fnc_score(pairs.stances, predicted)
+    index = {label: i for i, label in enumerate(labels)}
+    intervals = bootstrap_intervals(
+        np.array([index[g] for g in pairs.stances]), np.array([index[p] for p in predicted]), len(labels)
+    )
+    per_class = per_class_table(labels, precision, recall, f1, support)
+    for label, interval in zip(labels, intervals["per_class"], strict=True):
+        per_class[label]["f1_95"] = interval
     result = {
         "dataset": pairs.name,
+        "configuration": configuration,
         "n": len(pairs.stances),
         "accuracy": round(float(np.mean([g == p for g, p in zip(pairs.stances, predicted, strict=True)])), 4),
         "macro_f1": round(
             float(f1_score(pairs.stances, predicted, labels=labels, average="macro", zero_division=0)), 4
         ),
-        "per_class": per_class_table(labels, precision, recall, f1, support),
+        "macro_f1_95": intervals["macro_f1"],
+        "per_class": per_class,
         "confusion": {"labels": labels, "matrix": confusion_matrix(pairs.stances, predicted, labels=labels).tolist()},
-        "seconds": round(time.perf_counter() - started, 1),
-        "backend": nli.name,
-        "stance_model": None if stance_model is None else display_path(stance_model.model_dir),
+        "seconds": round(seconds, 1),
+        "ms_per_pair": round(1000 * seconds / max(1, len(pairs.stances)), 2),
     }
     if not related_only:
+        score, best, relative = fnc_score(pairs.stances, predicted)
         result.update({"fnc_score": round(relative, 2), "fnc_raw": [score, best]})
     return result
+
+
+def evaluate_stance(
+    pairs: StancePairs, nli, encoder, aggregator, related_only: bool = False, stance_model=None
+) -> list[dict]:
+    """The aggregator alone, and with ``stance_model`` splitting the related share when given.
+
+    The NLI features are made once; the stance model's reading is timed on its own, so
+    each configuration's time per pair is what it would cost by itself.
+    """
+    from nli.model.backends import display_path
+    from nli.scoring.stance import add_passage_stances, decide_stances
+
+    featurized = featurize_pairs(pairs, nli, encoder)
+    results = [
+        stance_figures(
+            pairs, decide_stances(aggregator, featurized.features), related_only, "aggregator", featurized.seconds
+        )
+    ]
+    if stance_model is not None:
+        started = time.perf_counter()
+        read = add_passage_stances(
+            featurized.features, pairs.headlines, featurized.claim_vectors, featurized.bodies, stance_model
+        )
+        probs = decide_stances(aggregator, featurized.features)
+        seconds = featurized.seconds + time.perf_counter() - started
+        configuration = f"aggregator + {display_path(stance_model.model_dir)}"
+        results.append(stance_figures(pairs, probs, related_only, configuration, seconds))
+        results[-1]["stance_model_pairs"] = read
+    for result in results:
+        result["backend"] = nli.name
+    return results
 
 
 REFERENCES = (
@@ -301,14 +368,19 @@ def stance_benchmark(data_dir: Path, nli, encoder, aggregator, limit: int | None
     emergent.name = "emergent test"
     for pairs, related_only in ((fnc, False), (arc, False), (emergent, True)):
         print(f"scoring {pairs.name} ({len(pairs.stances)} pairs)", file=sys.stderr, flush=True)
-        results.append(evaluate_stance(pairs, nli, encoder, aggregator, related_only, stance_model))
+        results += evaluate_stance(pairs, nli, encoder, aggregator, related_only, stance_model)
     return results
+
+
+def _interval(value: float, interval: list[float] | None) -> str:
+    return f"{value:.3f}" if not interval else f"{value:.3f} ({interval[0]:.3f}–{interval[1]:.3f})"
 
 
 def stance_markdown(results: list[dict], aggregator_info: dict, limit: int | None) -> str:
     import datetime
     import os
 
+    configurations = list(dict.fromkeys(r["configuration"] for r in results))
     lines = [
         "# Stance results",
         "",
@@ -319,58 +391,80 @@ def stance_markdown(results: list[dict], aggregator_info: dict, limit: int | Non
             else "Every pair of every set."
         )
         + f" Aggregator: {aggregator_info.get('model', 'logistic regression')}, fit on "
-        + f"{aggregator_info.get('trained_on', 'unknown')}. "
-        + (
-            f"Stance model `{results[0]['stance_model']}` splits related bodies between agree, disagree and "
-            "discuss. Regenerated by `make eval-stance-model`."
-            if results[0].get("stance_model")
-            else "Regenerated by `make eval-stance`."
-        ),
+        + f"{aggregator_info.get('trained_on', 'unknown')}. Configurations: "
+        + "; ".join(f"`{c}`" for c in configurations)
+        + ". With a stance model, the aggregator decides whether a body bears on the claim and the stance "
+        "model splits that share between agree, disagree and discuss. F1 with its 95% interval "
+        f"({BOOTSTRAP_SAMPLES} bootstrap resamples of the pairs, seed 0); time per pair is the whole "
+        "configuration's on this machine (embedding, NLI features, the stance model's reading). "
+        "Regenerated by `make eval-stance`.",
         "",
-        "| set | n | FNC-1 score | accuracy | macro-F1 | F1 agree | F1 disagree | F1 discuss | F1 unrelated | minutes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| set | configuration | n | FNC-1 score | macro-F1 (95%) | F1 agree | F1 disagree | F1 discuss | "
+        "F1 unrelated | ms/pair |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
-        f1 = {label: r["per_class"].get(label, {}).get("f1") for label in STANCES}
-        cells = " | ".join("—" if f1[label] is None else f"{f1[label]:.3f}" for label in STANCES)
+        cells = " | ".join(
+            _interval(r["per_class"][label]["f1"], r["per_class"][label].get("f1_95"))
+            if label in r["per_class"]
+            else "—"
+            for label in STANCES
+        )
         score = f"{r['fnc_score']:.2f}" if "fnc_score" in r else "—"
         lines.append(
-            f"| {r['dataset']} | {r['n']} | {score} | {r['accuracy']:.4f} | **{r['macro_f1']:.4f}** | {cells} | "
-            f"{r['seconds'] / 60:.1f} |"
+            f"| {r['dataset']} | {r['configuration']} | {r['n']} | {score} | "
+            f"**{_interval(r['macro_f1'], r.get('macro_f1_95'))}** | {cells} | {r['ms_per_pair']:.1f} |"
         )
     lines += [
         "",
         "Emergent has no unrelated class: it is scored over agree (for), disagree (against) and discuss (observing).",
         "",
+        "## Confusion matrices (rows: gold, columns: predicted)",
+        "",
+    ]
+    for r in results:
+        labels = r["confusion"]["labels"]
+        lines += [f"**{r['dataset']}, {r['configuration']}**", "", "| gold \\ predicted | " + " | ".join(labels) + " |"]
+        lines.append("| --- |" + " ---: |" * len(labels))
+        lines += [
+            f"| {label} | " + " | ".join(str(v) for v in row) + " |"
+            for label, row in zip(labels, r["confusion"]["matrix"], strict=True)
+        ]
+        lines.append("")
+    lines += [
         "Reference systems on the FNC-1 competition test:",
         "",
         "| system | FNC-1 score | notes | source |",
         "| --- | ---: | --- | --- |",
     ]
     lines += [f"| {name} | {score} | {notes} | {source} |" for name, score, notes, source in REFERENCES]
-    fnc = results[0]
-    recall = {label: fnc["per_class"][label]["recall"] for label in STANCES}
-    lines += [
-        "",
-        "Per-class accuracy (recall) on the FNC-1 competition test, to compare with UCLMR: "
-        + ", ".join(f"{label} {100 * value:.1f}" for label, value in recall.items())
-        + ".",
-        "",
-    ]
+    for fnc in (r for r in results if r["dataset"] == "fnc-1 competition test"):
+        recall = {label: fnc["per_class"][label]["recall"] for label in STANCES}
+        lines += [
+            "",
+            f"Per-class accuracy (recall) on the FNC-1 competition test, `{fnc['configuration']}`, to compare with "
+            "UCLMR: " + ", ".join(f"{label} {100 * value:.1f}" for label, value in recall.items()) + ".",
+        ]
+    lines.append("")
     return "\n".join(lines)
 
 
 def render_stance_result(result: dict) -> None:
     """One stance evaluation on the terminal: the headline figures and each class's precision, recall and F1."""
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console()
     head = f"FNC-1 relative score {result['fnc_score']:.2f}  " if "fnc_score" in result else ""
+    low, high = result["macro_f1_95"]
     console.print(
-        f"[bold]{result['dataset']}[/] n={result['n']}  {head}accuracy {result['accuracy']:.4f}  "
-        f"macro-F1 {result['macro_f1']:.4f}"
+        f"[bold]{escape(result['dataset'])}[/] ({escape(result['configuration'])}) n={result['n']}  {head}"
+        f"accuracy {result['accuracy']:.4f}  macro-F1 {result['macro_f1']:.4f} ({low:.3f}–{high:.3f})  "
+        f"{result['ms_per_pair']:.1f} ms/pair"
     )
     for label, row in result["per_class"].items():
+        low, high = row["f1_95"]
         console.print(
-            f"  {label:10s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  n {row['support']}"
+            f"  {label:10s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f} "
+            f"({low:.3f}–{high:.3f})  n {row['support']}"
         )

@@ -26,6 +26,7 @@ from nli.outputs import (
 )
 from nli.paths import NEWS_PAIRS
 from nli.scoring.articles import decode_text, jsonl_lines, load_json
+from nli.text import readable_text
 
 TWO_WAY = ("entailment", NOT_ENTAILMENT)
 
@@ -77,6 +78,13 @@ def read_pairs_file(
     """Read labelled pairs; every problem is reported with file and line."""
     if not path.exists():
         raise InputError([f"{path}: no such file"])
+    if path.is_dir():
+        raise InputError(
+            [
+                f"{path}: is a folder; expected a file of labelled pairs (.jsonl, .json, .csv or .tsv), "
+                "or --saved-dataset for a dataset saved with save_to_disk"
+            ]
+        )
     suffix = path.suffix.lower()
     problems: list[str] = []
     records: list[tuple[int, dict]] = []
@@ -135,8 +143,8 @@ def read_pairs_file(
         except LabelError as err:
             problems.append(f"{where}: {err}")
             continue
-        pairs.premises.append(str(record[premise]))
-        pairs.hypotheses.append(str(record[hypothesis]))
+        pairs.premises.append(readable_text(str(record[premise])))
+        pairs.hypotheses.append(readable_text(str(record[hypothesis])))
         pairs.labels.append(canonical)
         pairs.extra.append({k: v for k, v in record.items() if k not in (premise, hypothesis, label)})
     if problems:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from nli.errors import ModelError
+from nli.errors import InputError, ModelError
 from nli.model.labels import LABELS
 from nli.model.registry import DEFAULT_EMBEDDER, EMBEDDER_ENV, resolve_model_dir
 from nli.paths import PROJECT_ROOT
+from nli.text import readable_text
 
 NLI_ONNX_FILE = "onnx/model_int8.onnx"
 EMBEDDER_ONNX_FILE = "onnx/model_int8.onnx"
@@ -62,7 +63,10 @@ class PairTokenizer:
         self.max_length = max_length
 
     def encode(self, texts: Sequence[str] | Sequence[tuple[str, str]]) -> list:
-        return self.tokenizer.encode_batch(list(texts))
+        # Lone surrogates make the tokenizers library raise TypeError; readable_text replaces them.
+        return self.tokenizer.encode_batch(
+            [readable_text(t) if isinstance(t, str) else tuple(map(readable_text, t)) for t in texts]
+        )
 
     @staticmethod
     def pad(encodings: list) -> dict[str, np.ndarray]:
@@ -74,6 +78,45 @@ class PairTokenizer:
             n = len(enc.ids)
             ids[row, :n], types[row, :n], mask[row, :n] = enc.ids, enc.type_ids, 1
         return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
+
+
+def checked_pairs(pairs: Iterable) -> list[tuple[str, str]]:
+    """``pairs`` as a list of (premise, hypothesis) string tuples, or an :class:`InputError` saying what is wrong."""
+    if isinstance(pairs, str | bytes) or not hasattr(pairs, "__iter__"):
+        raise InputError(
+            [
+                f"predict_proba takes a list of (premise, hypothesis) pairs, not a {type(pairs).__name__}: "
+                "pass [(premise, hypothesis)] for one pair"
+            ]
+        )
+    pairs = list(pairs)
+    bad = [
+        i
+        for i, pair in enumerate(pairs)
+        if not isinstance(pair, Sequence)
+        or isinstance(pair, str)
+        or len(pair) != 2
+        or not all(isinstance(text, str) for text in pair)
+    ]
+    if bad:
+        raise InputError(
+            [
+                f"pair {bad[0]}: expected (premise, hypothesis), two strings, not {pairs[bad[0]]!r}"
+                + (f" ({len(bad) - 1} more like it)" if len(bad) > 1 else "")
+            ]
+        )
+    return [(premise, hypothesis) for premise, hypothesis in pairs]
+
+
+def checked_sentences(sentences: Iterable) -> list[str]:
+    """``sentences`` as a list of strings, or an :class:`InputError` saying what is wrong."""
+    if isinstance(sentences, str | bytes) or not hasattr(sentences, "__iter__"):
+        raise InputError([f"encode takes a list of sentences, not a {type(sentences).__name__}: pass [sentence]"])
+    sentences = list(sentences)
+    bad = [i for i, sentence in enumerate(sentences) if not isinstance(sentence, str)]
+    if bad:
+        raise InputError([f"sentence {bad[0]}: expected a string, not {sentences[bad[0]]!r}"])
+    return list(sentences)
 
 
 def run_batched(
@@ -146,9 +189,10 @@ class OnnxNLI:
     onnx_file: str = NLI_ONNX_FILE
     threads: int | None = None
     name: str = "onnx"
+    max_length: int = MAX_LENGTH  # tokens of a pair read; longer pairs are cut
 
     def __post_init__(self) -> None:
-        self.tokenizer = PairTokenizer(self.model_dir)
+        self.tokenizer = PairTokenizer(self.model_dir, self.max_length)
         path = self.model_dir / self.onnx_file
         self.session = onnx_session(path, self.threads)
         self.input_names = {i.name for i in self.session.get_inputs()}
@@ -165,9 +209,10 @@ class OnnxNLI:
         return softmax(self.session.run(None, feeds)[0].astype(np.float32))
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        pairs = checked_pairs(pairs)
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return run_batched([tuple(p) for p in pairs], self.tokenizer, self._run, batch_size)
+        return run_batched(pairs, self.tokenizer, self._run, batch_size)
 
 
 def model_input_names(model) -> list[str]:
@@ -184,6 +229,7 @@ class TorchNLI:
     threads: int | None = None
     name: str = "torch"
     bf16: bool = False
+    max_length: int = MAX_LENGTH
 
     def __post_init__(self) -> None:
         import torch
@@ -196,7 +242,7 @@ class TorchNLI:
             )
         torch.set_num_threads(self.threads or default_threads())
         self.torch = torch
-        self.tokenizer = PairTokenizer(self.model_dir)
+        self.tokenizer = PairTokenizer(self.model_dir, self.max_length)
         self.model = AutoModelForSequenceClassification.from_pretrained(self.model_dir, dtype=torch.float32).eval()
         self.input_names = set(model_input_names(self.model))
 
@@ -207,9 +253,10 @@ class TorchNLI:
         return softmax(logits)
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        pairs = checked_pairs(pairs)
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return run_batched([tuple(p) for p in pairs], self.tokenizer, self._run, batch_size)
+        return run_batched(pairs, self.tokenizer, self._run, batch_size)
 
 
 def predict_in_blocks(
@@ -245,15 +292,22 @@ def _check_model_and_backend(model: object, backend: object) -> None:
 
 
 def load_nli(
-    model: str | Path | None = None, backend: str = "onnx", threads: int | None = None, bf16: bool = False
+    model: str | Path | None = None,
+    backend: str = "onnx",
+    threads: int | None = None,
+    bf16: bool = False,
+    max_length: int = MAX_LENGTH,
 ) -> NLIBackend:
-    """Load the cross-encoder with the chosen backend (``onnx`` or ``torch``; ``bf16``: torch in bf16 autocast)."""
+    """Load the cross-encoder with the chosen backend (``onnx`` or ``torch``; ``bf16``: torch in bf16 autocast).
+
+    ``max_length``: the tokens of a pair it reads (a stance model reads longer passages).
+    """
     _check_model_and_backend(model, backend)
     model_dir = resolve_model_dir(model)
     if backend == "onnx":
-        return OnnxNLI(model_dir, threads=threads)
+        return OnnxNLI(model_dir, threads=threads, max_length=max_length)
     if backend == "torch":
-        return TorchNLI(model_dir, threads=threads, bf16=bf16)
+        return TorchNLI(model_dir, threads=threads, bf16=bf16, max_length=max_length)
     raise ValueError(f"unknown backend {backend!r}; choose onnx or torch")
 
 
@@ -298,9 +352,10 @@ class OnnxEncoder:
         return _mean_pool(hidden, batch["attention_mask"])
 
     def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        sentences = checked_sentences(sentences)
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
-        return run_batched(list(sentences), self.tokenizer, self._run, batch_size).astype(np.float32)
+        return run_batched(sentences, self.tokenizer, self._run, batch_size).astype(np.float32)
 
 
 @dataclass
@@ -317,9 +372,10 @@ class TorchEncoder:
         self.model = SentenceTransformer(str(self.model_dir), device="cpu")
 
     def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        sentences = [readable_text(s) for s in checked_sentences(sentences)]
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
-        return self.model.encode(list(sentences), batch_size=batch_size, normalize_embeddings=True)
+        return self.model.encode(sentences, batch_size=batch_size, normalize_embeddings=True)
 
 
 def embedder_source_dir() -> Path:

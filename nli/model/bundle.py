@@ -16,9 +16,9 @@ from pathlib import Path
 
 from nli.errors import ModelError
 from nli.model.backends import BACKENDS, NLIBackend, SentenceEncoder, display_path, load_encoder, load_nli
-from nli.model.registry import locate_model
+from nli.model.registry import DEFAULT_STANCE_MODEL, locate_model
 from nli.scoring.combiner import Combiner
-from nli.scoring.stance import AGGREGATOR_FILE, Aggregator
+from nli.scoring.stance import AGGREGATOR_FILE, Aggregator, StanceModel
 from nli.scoring.verdicts import Thresholds
 
 
@@ -37,7 +37,7 @@ class Model:
     combiner: Combiner | None
     aggregator: Aggregator | None
     origin: str
-    stance_model: NLIBackend | None = None
+    stance_model: StanceModel | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -58,12 +58,14 @@ class Model:
         model: str | Path | None = None,
         backend: str = "onnx",
         threads: int | None = None,
-        stance_model: str | Path | None = None,
+        stance_model: str | Path | bool = True,
     ) -> Model:
         """The model named by a folder or a name (default: the shipped default), on ``onnx`` or ``torch``.
 
-        Raises :class:`ModelError` for a missing or broken model, ``ValueError`` for an
-        unknown backend, before anything is loaded.
+        ``stance_model``: True for the shipped stance model (:data:`DEFAULT_STANCE_MODEL`),
+        a name or folder for another, False for none (the aggregator alone splits
+        agree, disagree and discuss). Raises :class:`ModelError` for a missing or
+        broken model, ``ValueError`` for an unknown backend, before anything is loaded.
         """
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}; choose {' or '.join(BACKENDS)}")
@@ -75,7 +77,7 @@ class Model:
             nli,
             load_encoder(backend=backend, threads=threads),
             origin=origin,
-            stance_model=load_nli(stance_model, backend, threads=threads) if stance_model else None,
+            stance_model=_stance_model(stance_model, backend, threads),
         )
 
     @classmethod
@@ -84,7 +86,7 @@ class Model:
         nli: NLIBackend,
         encoder: SentenceEncoder | None = None,
         origin: str = "argument",
-        stance_model: NLIBackend | None = None,
+        stance_model: StanceModel | None = None,
     ) -> Model:
         """A model around an NLI backend already loaded, reading the side files of its folder."""
         directory = Path(nli.model_dir) if nli.model_dir else None
@@ -125,3 +127,13 @@ class Model:
             "origin": self.origin,
             "backend": self.backend,
         }
+
+
+def _stance_model(given: str | Path | bool, backend: str, threads: int | None) -> StanceModel | None:
+    if given is False:
+        return None
+    if given is True:
+        return StanceModel.load(DEFAULT_STANCE_MODEL, "onnx", threads=threads)
+    if not isinstance(given, str | Path):
+        raise TypeError(f"stance_model must be True, False, a name or a folder, not {type(given).__name__}")
+    return StanceModel.load(given, backend, threads=threads)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from nli.model.backends import (
+    MAX_LENGTH,
     NLI_ONNX_FILE,
     OnnxNLI,
     PairTokenizer,
@@ -42,6 +43,7 @@ OUTLIER_CHANNELS = 16
 # MatMuls measured worse.
 SMOOTHING_ALPHA = 0.75
 CALIBRATION_PAIRS = 256
+REFERENCE_SAMPLE = 24
 
 
 class ExportError(RuntimeError):
@@ -571,8 +573,14 @@ def export_nli(
     data_dir: Path | None = None,
     log=print,
     onnx_only: bool = False,
+    max_length: int = MAX_LENGTH,
+    keep_files: Sequence[str] = (),
 ) -> dict:
     """Write config, tokenizer, fp16 safetensors, fp32 and int8 ONNX; check parity.
+
+    ``pairs`` (default: the project's news pairs, both directions) are read at up to
+    ``max_length`` tokens for the parity record; ``keep_files`` are side files of the
+    checkpoint copied beside the model (a stance model's passage spec).
 
     The int8 graph is :func:`quantize_for_cpu`'s, ranged on 256 LingNLI val pairs
     (training side, ``data_dir``); its agreement with torch on 2,048 of them is
@@ -596,6 +604,9 @@ def export_nli(
             if (checkpoint / extra).exists():
                 record.mkdir(exist_ok=True)
                 shutil.copy(checkpoint / extra, record / extra)
+        for name in keep_files:
+            if (checkpoint / name).exists():
+                shutil.copy(checkpoint / name, out_dir / name)
     # The ONNX graph is made from the shipped fp16 weights (upcast), so that torch and
     # ONNX are compared on exactly the weights a user gets.
     log(f"exporting ONNX to {out_dir / FP32_ONNX}")
@@ -642,9 +653,20 @@ def export_nli(
     }
     selection_report = {"plain_int8": plain.to_dict(), "shipped_int8": shipped.to_dict()}
     pairs = list(pairs or parity_pairs())
-    fp32 = measure_parity(reference, OnnxNLI(out_dir, onnx_file=FP32_ONNX), pairs)
-    int8 = measure_parity(reference, OnnxNLI(out_dir), pairs)
+    if max_length != reference.max_length:
+        reference = TorchNLI(out_dir, max_length=max_length)
+    fp32 = measure_parity(reference, OnnxNLI(out_dir, onnx_file=FP32_ONNX, max_length=max_length), pairs)
+    int8 = measure_parity(reference, OnnxNLI(out_dir, max_length=max_length), pairs)
+    # A few pairs with torch's probabilities, so that a test can check the shipped int8
+    # graph against torch without the torch weights (an ONNX-only model).
+    sample = pairs[:REFERENCE_SAMPLE]
+    reference_sample = [
+        {"premise": premise, "hypothesis": hypothesis, "torch_probs": [round(float(p), 5) for p in probs]}
+        for (premise, hypothesis), probs in zip(sample, reference.predict_proba(sample), strict=True)
+    ]
     report = {
+        "max_length": max_length,
+        "reference_sample": reference_sample,
         "fp32": fp32.to_dict(),
         "int8": int8.to_dict(),
         "int8_recipe": recipe,

@@ -28,10 +28,15 @@ DEFAULT_NLI_MODEL = "minilm-nli-news"
 # checkout's models/ and not in the wheel (its graph alone is over 100 MB).
 ACCURATE_NLI_MODEL = "mpnet-teacher-v2"
 DEFAULT_EMBEDDER = "all-minilm-l6-v2"
+# The stance cross-encoder that splits related bodies between agree, disagree and
+# discuss for `nli stance` and the claims' article stances in `nli score`.
+DEFAULT_STANCE_MODEL = "minilm-stance-v2"
 NLI_ENV = "NLI_MODEL_DIR"
 EMBEDDER_ENV = "NLI_EMBEDDER_DIR"
 INSTALLED_PACKAGE = "nli_models"
 MODEL_CARD = "MODEL_CARD.md"
+# A stance model's passage spec (nli.scoring.stance.STANCE_PASSAGE_FILE): its folder's mark.
+STANCE_PASSAGE_FILE = "stance_passage.json"
 
 
 def model_roots() -> list[tuple[str, Path]]:
@@ -91,7 +96,7 @@ class ModelInfo:
     """One model as ``nli models`` lists it."""
 
     name: str
-    kind: str  # "nli" (a cross-encoder) or "embedder" (a sentence encoder)
+    kind: str  # "nli" (a cross-encoder), "stance" (a stance cross-encoder) or "embedder" (a sentence encoder)
     version: str | None
     origin: str
     path: str
@@ -141,9 +146,11 @@ def describe_model(model_dir: Path, origin: str) -> ModelInfo:
         config = {}
     architectures = config.get("architectures") or []
     kind = "nli" if any("SequenceClassification" in a for a in architectures) else "embedder"
+    if kind == "nli" and (model_dir / STANCE_PASSAGE_FILE).exists():
+        kind = "stance"
     heading, summary = _card_heading_and_summary(model_dir)
     version = re.search(r"(?<!\S)v\d+(?:\.\d+)*\b", heading)
-    if kind == "nli":
+    if kind != "embedder":
         weights = (model_dir / "model.safetensors").exists()
         notes = ["fp16 weights present" if weights else "no fp16 weights (model.safetensors) here: ONNX only"]
     else:

@@ -10,7 +10,9 @@ Problems are collected over the whole set and raised together as one
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nli.errors import InputError
+from nli.text import readable_text
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".json"}
@@ -142,7 +145,10 @@ def _record_id(record: dict, fallback: str, where: str, problems: list[str]) -> 
     if "id" not in record or record["id"] is None:
         return fallback
     value = record["id"]
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    # Any number is taken as its text (1 -> "1", 1.5 -> "1.5"); NaN and infinities are no ids.
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(f"{where}: 'id' must be a string or a finite number, not {value}")
+    elif isinstance(value, bool) or not isinstance(value, str | int | float):
         problems.append(f"{where}: 'id' must be a string or a number, not {json.dumps(value)}")
     elif isinstance(value, str) and not value.strip():
         problems.append(f"{where}: 'id' is empty; give each article an id (or leave 'id' out)")
@@ -258,6 +264,18 @@ def read_articles(paths: list[str | Path]) -> ReadResult:
     return ReadResult(articles, warnings)
 
 
+def readable_article(article: Article) -> Article:
+    """``article`` with every text field as :func:`nli.text.readable_text` makes it.
+
+    Ids too: an id with a right-to-left override or a zero-width space would show as
+    another id, or two ids that look the same would differ.
+    """
+    fields = {
+        name: readable_text(value) if isinstance(value, str) else value for name, value in asdict(article).items()
+    }
+    return Article(**{**fields, "origin": article.origin})
+
+
 def duplicate_id_problems(articles: list[Article]) -> list[str]:
     seen: dict[str, str] = {}
     problems = []
@@ -315,6 +333,11 @@ def as_articles(given: object) -> ReadResult:
         raise InputError(problems)
     if not articles:
         raise InputError(["no articles given: pass paths (files or directories) or nli.Article objects"])
+    articles = [readable_article(article) for article in articles]
+    for i, article in enumerate(articles):
+        problems += article_problems(article, article.origin or f"Article {i} ({article.id!r})")
+    if problems:
+        raise InputError(problems)
     duplicates = duplicate_id_problems(articles)
     if duplicates:
         raise InputError(duplicates)
@@ -386,15 +409,60 @@ def _is_hard_wrapped(block: list[str]) -> bool:
     return longest <= 120 and sum(w >= 0.75 * longest for w in widths) >= 0.8 * len(widths)
 
 
+# A line that ends a sentence (or introduces a quote or list) ends there whatever its width.
+SENTENCE_END = re.compile(r"[.!?:][\"”’')\]]*$")
+# How long, against the block's longest line, a line must be to read as broken by a
+# wrap; and the narrowest wrap width taken for one (below it: bylines, datelines, tags).
+WRAPPED_LINE_SHARE = 0.6
+NARROWEST_WRAP = 30
+
+
+def _is_heading(line: str) -> bool:
+    """A line in Title Case ("Fire Destroys Warehouse In Port District"): a title or heading, never wrapped prose."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
+def _continues(line: str, following: str, longest: int) -> bool:
+    """Whether the break between ``line`` and ``following`` (one paragraph) is a wrap, not a line end.
+
+    A wrap: the line does not end a sentence, is long for its paragraph, and the next
+    line's first word would not have fitted after it within the paragraph's width.
+    """
+    line, following = line.rstrip(), following.strip()
+    if LIST_ITEM.match(line) or LIST_ITEM.match(following) or SENTENCE_END.search(line) or _is_heading(line):
+        return False
+    next_word = following.split(maxsplit=1)[0]
+    return (
+        longest >= NARROWEST_WRAP
+        and len(line) >= WRAPPED_LINE_SHARE * longest
+        and len(line) + 1 + len(next_word) > longest
+    )
+
+
+def _join_wrapped(block: list[str]) -> list[str]:
+    """A paragraph's lines with the breaks that are wraps joined (short paragraphs, ragged wraps)."""
+    longest = max(len(line.rstrip()) for line in block)
+    joined = [block[0]]
+    for previous, line in itertools.pairwise(block):
+        if _continues(previous, line, longest):
+            joined[-1] = f"{joined[-1].rstrip()} {line.strip()}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def unwrap_lines(text: str) -> list[str]:
     """The text's lines, each hard-wrapped paragraph joined into one line.
 
     Plain text broken at a fixed width (wire copy, e-mail, text taken from a PDF) puts
     line breaks inside sentences; read as they are, every line is a sentence end and
     the first line a title. Paragraphs whose lines all reach about the same width are
-    joined; blank lines, list items, headings and short lines stay as they are. Line
-    and paragraph separators (U+2028, U+2029, U+0085) and bare carriage returns count
-    as line ends.
+    joined whole. In other paragraphs a break is joined where it reads as a wrap (the
+    line does not end a sentence, is long for its paragraph, and the next word would
+    not have fitted after it); headings (Title Case), list items, short lines and
+    blank lines stay as they are. Line and paragraph separators (U+2028, U+2029, U+0085) and bare
+    carriage returns count as line ends.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n\n")
     text = text.replace("\u2028", "\n").replace("\x85", "\n")
@@ -404,18 +472,40 @@ def unwrap_lines(text: str) -> list[str]:
         if line.strip():
             block.append(line)
             continue
-        lines += [" ".join(part.strip() for part in block)] if _is_hard_wrapped(block) else block
+        if block:
+            lines += [" ".join(part.strip() for part in block)] if _is_hard_wrapped(block) else _join_wrapped(block)
         block = []
         lines.append(line)
     return lines[:-1]
 
 
+# WordPress shortcodes that wrap media, pasted with the text of a post: "[caption id=...]<img
+# src=...> A photo caption[/caption]". Their content is a caption or an embed, never the
+# report. Only these names: square brackets in news text are mostly editorial ("[sic]",
+# "[the company]").
+MEDIA_SHORTCODE = r"(?:caption|wp_caption|embed|video|audio|gallery|playlist)"
+SHORTCODE = re.compile(
+    rf"\[({MEDIA_SHORTCODE})\b[^\]]*\].*?\[/\1\]|\[/?{MEDIA_SHORTCODE}\b[^\]]*\]|<img\b[^>]*>", re.I | re.S
+)
+
+
+def strip_shortcodes(text: str) -> tuple[str, list[DroppedLine]]:
+    """``text`` without media shortcodes and bare ``<img>`` tags, and what was removed (line numbers of ``text``)."""
+    removed = [
+        DroppedLine(text.count("\n", 0, match.start()) + 1, " ".join(match.group().split()), "media shortcode")
+        for match in SHORTCODE.finditer(text)
+    ]
+    # A removed block keeps its line breaks, so later line numbers still point into the original.
+    stripped = SHORTCODE.sub(lambda match: "\n" * match.group().count("\n"), text)
+    return stripped, removed
+
+
 def clean_article(article: Article) -> CleanArticle:
     """Drop boilerplate lines; the first unpunctuated line becomes the title if none is known."""
     kept: list[str] = []
-    dropped: list[DroppedLine] = []
+    text, dropped = strip_shortcodes(article.text)
     lines: list[tuple[int, str]] = []
-    for number, line in enumerate(unwrap_lines(article.text), start=1):
+    for number, line in enumerate(unwrap_lines(text), start=1):
         prefix = METADATA_PREFIX.match(line)
         if prefix:
             dropped.append(DroppedLine(number, prefix.group().strip(), "metadata"))
@@ -451,7 +541,7 @@ def clean_article(article: Article) -> CleanArticle:
     body = "\n".join(kept).strip()
     body = re.sub(r"\n{3,}", "\n\n", body)
     cleaned_article = Article(**{**article.to_dict(), "title": title})
-    return CleanArticle(cleaned_article, body, dropped)
+    return CleanArticle(cleaned_article, body, sorted(dropped, key=lambda line: line.line))
 
 
 def parse_article_date(text: str | None):

@@ -11,6 +11,7 @@ from nli.model.bundle import Model
 from nli.scoring.articles import Article, as_articles, clean_articles
 from nli.scoring.report import SkippedArticle
 from nli.scoring.stance import StanceResult, stance_of_articles
+from nli.text import readable_text
 
 
 @dataclass
@@ -21,10 +22,12 @@ class StanceReport:
     articles: list[StanceResult]
     skipped: list[SkippedArticle] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    stance_model: str | None = None  # the stance model's folder name; None: the aggregator alone
 
     def to_dict(self) -> dict:
         return {
             "claim": self.claim,
+            "stance_model": self.stance_model,
             "articles": [r.to_dict() for r in self.articles],
             "skipped": [s.to_dict() for s in self.skipped],
             "warnings": self.warnings,
@@ -43,6 +46,7 @@ def stance_on_claim(
     :class:`nli.InputError` for an empty claim or unusable articles, and
     :class:`nli.ModelError` when the model has no stance aggregator.
     """
+    claim = readable_text(claim) if isinstance(claim, str) else claim
     if not isinstance(claim, str) or not claim.strip():
         raise InputError(["the claim is empty: give a headline or a sentence to take a stance on"])
     if not isinstance(model, Model):
@@ -59,4 +63,10 @@ def stance_on_claim(
         aggregator,
         model.stance_model,
     )
-    return StanceReport(claim, results, skipped, read.warnings + [s.warning for s in skipped])
+    return StanceReport(
+        claim,
+        results,
+        skipped,
+        read.warnings + [s.warning for s in skipped],
+        model.stance_model.model_dir.name if model.stance_model else None,
+    )

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from nli.model.backends import NLIBackend
-from nli.scoring.report import ArticleStance, Claim, SentenceRef
-from nli.scoring.stance import STANCES, Aggregator, EmbeddedBody, decide_stances, featurize
+from nli.scoring.report import ArticleStance, Claim, SentenceRef, StanceMap
+from nli.scoring.stance import STANCES, Aggregator, EmbeddedBody, StanceModel, decide_stances, featurize
 from nli.scoring.verdicts import AGREEING, CONTRADICTION, Thresholds, combine, probs_dict
 
 Labeller = Callable[[Sequence[tuple[str, str]]], np.ndarray]
@@ -45,7 +45,6 @@ def group_claims(
     refs: list[SentenceRef],
     embeddings: np.ndarray,
     verdicts: dict[tuple[int, int], tuple[str, dict]],
-    article_ids: list[str],
     label: Labeller,
     thresholds: Thresholds = Thresholds(),
 ) -> list[Claim]:
@@ -67,8 +66,10 @@ def group_claims(
 
     anchors = []
     for component in components:
+        # The medoid: the most similar to all others. sub @ sub.sum(0) equals
+        # (sub @ sub.T).sum(1) without a components-squared matrix.
         sub = embeddings[component]
-        anchors.append(component[int(np.argmax((sub @ sub.T).sum(axis=1)))])
+        anchors.append(component[int(np.argmax(sub @ sub.sum(axis=0)))])
     missing = sorted(
         {
             (min(anchor, i), max(anchor, i))
@@ -90,7 +91,7 @@ def group_claims(
 
     claims = []
     for anchor, component in zip(anchors, components, strict=True):
-        stances: dict[str, ArticleStance] = {a: ArticleStance("not_mentioned") for a in article_ids}
+        stances = StanceMap()
         stances[refs[anchor].article] = ArticleStance("supports", refs[anchor])
         for i in component:
             article = refs[i].article
@@ -129,7 +130,7 @@ def add_article_stances(
     refs: dict[tuple[str, str], SentenceRef],
     nli: NLIBackend,
     aggregator: Aggregator,
-    stance_model: NLIBackend | None = None,
+    stance_model: StanceModel | None = None,
 ) -> int:
     """Decide each article's stance on each claim from the whole article; returns the NLI calls made.
 

@@ -155,7 +155,9 @@ def render_score_html(report: Report, top: int = 20) -> str:
             articles=articles,
             contradictions=contradictions,
             stance_class=STANCE_CLASS,
-            heatmap=heatmap_svg(document["agreement"]["articles"], document["agreement"]["matrix"]),
+            heatmap=heatmap_svg(document["agreement"]["articles"], document["agreement"]["matrix"])
+            if document["agreement"]["matrix"] is not None
+            else None,
         )
     )
 

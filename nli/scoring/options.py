@@ -8,7 +8,7 @@ refused before anything is read or loaded, with the same words wherever it came 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from nli.errors import InputError
 from nli.scoring.pairing import DEFAULT_MIN_SIMILARITY, DEFAULT_TOP_K
@@ -40,6 +40,23 @@ class ScoreOptions:
     allow_single: bool = False
     compare_slots: bool = True
     article_stances: bool = True
+
+    @classmethod
+    def given(cls, options: ScoreOptions | dict | None) -> ScoreOptions:
+        """``options`` as given to the API: a ScoreOptions, a dict of its fields, or None (the defaults)."""
+        if options is None:
+            return cls()
+        if isinstance(options, cls):
+            return options
+        if isinstance(options, dict):
+            known = {f.name for f in fields(cls)}
+            unknown = sorted(str(key) for key in options if key not in known)
+            if unknown:
+                raise InputError([f"unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"])
+            return cls(**options)
+        raise InputError(
+            [f"options must be an nli.ScoreOptions or a dict of its fields, not a {type(options).__name__}"]
+        )
 
     def __post_init__(self) -> None:
         problems = []

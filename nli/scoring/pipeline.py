@@ -32,7 +32,7 @@ class _Clock:
 def score_articles(
     articles: Iterable[Article | str | Path] | Article | str | Path,
     model: Model | str | Path | None = None,
-    options: ScoreOptions | None = None,
+    options: ScoreOptions | dict | None = None,
     progress: Progress | None = None,
     backend: str = "onnx",
 ) -> Report:
@@ -42,14 +42,12 @@ def score_articles(
     any iterable of them, scored in the order given. ``model`` is a :class:`Model`
     (:meth:`Model.load`, loaded once and reused) or a model's name or folder, loaded
     here on ``backend`` (default: the shipped default model). ``options`` says what is
-    compared and how it is decided (:class:`ScoreOptions`). Raises
+    compared and how it is decided (:class:`ScoreOptions`, or a dict of its fields). Raises
     :class:`nli.InputError` for unusable input, naming every problem, and
     :class:`nli.ModelError` for a missing or broken model.
     """
     started = time.perf_counter()
-    options = options or ScoreOptions()
-    if not isinstance(options, ScoreOptions):
-        raise TypeError(f"options must be an nli.ScoreOptions, not {type(options).__name__}")
+    options = ScoreOptions.given(options)
     if not isinstance(model, Model):
         model = Model.load(model, backend)
     clock = _Clock()

@@ -6,13 +6,14 @@ documented in the README under "Output format" and versioned by ``SCHEMA_VERSION
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from nli.scoring.articles import DroppedLine, SkippedArticle
 from nli.scoring.slots import SlotComparison
 from nli.scoring.verdicts import CONTRADICTION
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass
@@ -92,21 +93,34 @@ class ArticleStance:
         }
 
 
+class StanceMap(dict[str, ArticleStance]):
+    """Each article's stance on a claim, holding only the articles that have one.
+
+    An article absent from the map is ``not_mentioned``: a claim shared by a few of
+    10,000 articles then costs a few entries, not 10,000.
+    """
+
+    def __missing__(self, article: str) -> ArticleStance:
+        return ArticleStance("not_mentioned")
+
+
 @dataclass
 class Claim:
     id: int
     text: str
     anchor: SentenceRef
     sentences: list[SentenceRef]
-    stances: dict[str, ArticleStance]
+    stances: StanceMap
 
-    def to_dict(self) -> dict:
+    def to_dict(self, articles: Sequence[str] | None = None) -> dict:
+        """``stances`` names every article of ``articles`` (small sets), else only the articles with a stance."""
+        shown = self.stances if articles is None else {article: self.stances[article] for article in articles}
         return {
             "id": self.id,
             "text": self.text,
             "anchor": self.anchor.to_dict(),
             "sentences": [s.to_dict() for s in self.sentences],
-            "stances": {article: st.to_dict() for article, st in self.stances.items()},
+            "stances": {article: st.to_dict() for article, st in shown.items()},
         }
 
 
@@ -136,28 +150,50 @@ class ArticleSummary:
         }
 
 
+# Up to this many articles the JSON carries the full article-by-article matrices and
+# every claim's stance for every article; above it only what was found (the cells
+# with compared pairs, the articles with a stance), so that the document grows with
+# the evidence and not with articles squared.
+DENSE_ARTICLES = 200
+
+
 @dataclass
 class Agreement:
     """Article-by-article counts of agreeing and contradicting pairs, and a score.
 
-    score = (agree - contradict) / (agree + contradict), None where nothing was compared.
+    ``counts`` holds only the pairs of articles with something compared:
+    ``(i, j)`` with i < j -> ``(agree, contradict)``. score = (agree - contradict) /
+    (agree + contradict), None where nothing was compared.
     """
 
     articles: list[str]
-    agree: list[list[int]]
-    contradict: list[list[int]]
+    counts: dict[tuple[int, int], tuple[int, int]]
+
+    def count(self, i: int, j: int) -> tuple[int, int]:
+        """(agree, contradict) between articles ``i`` and ``j``."""
+        return self.counts.get((min(i, j), max(i, j)), (0, 0)) if i != j else (0, 0)
 
     def score(self, i: int, j: int) -> float | None:
-        total = self.agree[i][j] + self.contradict[i][j]
-        return None if total == 0 else round((self.agree[i][j] - self.contradict[i][j]) / total, 4)
+        agree, contradict = self.count(i, j)
+        total = agree + contradict
+        return None if total == 0 else round((agree - contradict) / total, 4)
+
+    @property
+    def dense(self) -> bool:
+        return len(self.articles) <= DENSE_ARTICLES
 
     def to_dict(self) -> dict:
         n = len(self.articles)
+        cells = [[i, j, agree, contradict] for (i, j), (agree, contradict) in sorted(self.counts.items())]
+        if not self.dense:
+            return {"articles": self.articles, "matrix": None, "agree": None, "contradict": None, "cells": cells}
+        full = [[self.count(i, j) for j in range(n)] for i in range(n)]
         return {
             "articles": self.articles,
             "matrix": [[self.score(i, j) for j in range(n)] for i in range(n)],
-            "agree": self.agree,
-            "contradict": self.contradict,
+            "agree": [[cell[0] for cell in row] for row in full],
+            "contradict": [[cell[1] for cell in row] for row in full],
+            "cells": cells,
         }
 
 
@@ -204,7 +240,7 @@ class Report:
             "skipped": [s.to_dict() for s in self.skipped],
             "contradictions": [p.to_dict() for p in contradictions],
             "updates": [p.to_dict() for p in self.updates],
-            "claims": [c.to_dict() for c in self.claims],
+            "claims": [c.to_dict(self.agreement.articles if self.agreement.dense else None) for c in self.claims],
             "agreement": self.agreement.to_dict(),
             "pairs": [p.to_dict() for p in self.pairs],
             "stats": self.stats.to_dict(),

@@ -23,7 +23,7 @@ from nli.scoring.pairing import CandidatePair, Pairing, Sentence, candidate_pair
 from nli.scoring.report import Agreement, ArticleSummary, Claim, LabelledPair, SentenceRef, SkippedArticle
 from nli.scoring.sentences import article_claims
 from nli.scoring.slots import SlotComparison, compare_pairs
-from nli.scoring.stance import Aggregator, embedded_body
+from nli.scoring.stance import Aggregator, StanceModel, embedded_body
 from nli.scoring.verdicts import (
     AGREEING,
     CONTRADICTION,
@@ -342,7 +342,6 @@ def group(
         sentence_refs(split_set.sentences),
         paired.embeddings,
         decided.verdicts,
-        [s.id for s in split_set.summaries],
         label_extra,
         thresholds,
     )
@@ -358,7 +357,7 @@ def stances(
     paired: PairedSet,
     nli: NLIBackend,
     aggregator: Aggregator,
-    stance_model: NLIBackend | None = None,
+    stance_model: StanceModel | None = None,
 ) -> int:
     """Each article's stance on the most widely shared claims, from the whole article; the NLI calls made."""
     top = claims[:ARTICLE_STANCE_CLAIMS]
@@ -385,33 +384,59 @@ def stances(
 # --- matrix -----------------------------------------------------------------------------
 
 
+# One piece of evidence (a pair with its copies, a group of copies) fills at most this
+# many cells of the agreement counts; past it, only the cells between the first article
+# of each side and the other side's articles. Wire copy of one sentence in thousands
+# of articles would otherwise cost articles squared.
+MAX_CELLS_PER_EVIDENCE = 10_000
+
+
 def matrix(article_ids: list[str], pairs: Sequence[LabelledPair], claims: Sequence[Claim]) -> Agreement:
-    """How often each two articles agree and contradict, over labelled pairs and article stances."""
+    """How often each two articles agree and contradict, over labelled pairs and article stances.
+
+    Only pairs of articles with something compared are held, and each piece of
+    evidence fills at most :data:`MAX_CELLS_PER_EVIDENCE` cells, so the cost follows
+    the pairs and stances found, not articles squared.
+    """
     position = {a: i for i, a in enumerate(article_ids)}
-    agree = [[0] * len(article_ids) for _ in article_ids]
-    contradict = [[0] * len(article_ids) for _ in article_ids]
+    counts: dict[tuple[int, int], list[int]] = {}
+
+    def add(xs: list[str], ys: list[str], column: int) -> None:
+        """Count once in every cell between an article of ``xs`` and one of ``ys`` (firsts first)."""
+        if len(xs) * len(ys) > MAX_CELLS_PER_EVIDENCE:
+            # a star through each side's first article: linear in the articles involved
+            crossing = [(xs[0], y) for y in ys] + [(x, ys[0]) for x in xs]
+        else:
+            crossing = [(x, y) for x in xs for y in ys]
+        cells = {(min(position[x], position[y]), max(position[x], position[y])) for x, y in crossing if x != y}
+        for cell in cells:
+            counts.setdefault(cell, [0, 0])[column] += 1
+
+    def holders(labelled: LabelledPair, side: str) -> list[str]:
+        first = (labelled.a if side == "a" else labelled.b).article
+        return [first, *sorted(labelled.articles(side) - {first})]
+
+    # Copies of one sentence are paired as a star around the first of them; they all
+    # agree with each other, so each group counts once in every cell its articles share.
+    copy_groups: dict[tuple[str, int], list[str]] = {}
     for labelled in pairs:
-        counts = contradict if labelled.verdict == CONTRADICTION else agree if labelled.verdict in AGREEING else None
-        if counts is None:
-            continue
-        # Every article that holds either side (copies included) is counted once per pair.
-        cells = {
-            tuple(sorted((position[x], position[y]))) for x in labelled.articles("a") for y in labelled.articles("b")
-        }
-        for i, j in cells:
-            counts[i][j] += 1
-            counts[j][i] += 1
+        if labelled.decided_by == "copy":
+            group = copy_groups.setdefault((labelled.a.article, labelled.a.index), [labelled.a.article])
+            group += [a for a in holders(labelled, "b") if a not in group]
+        elif labelled.verdict == CONTRADICTION or labelled.verdict in AGREEING:
+            # Every article that holds either side (copies included) is counted once per pair.
+            add(holders(labelled, "a"), holders(labelled, "b"), int(labelled.verdict == CONTRADICTION))
+    for group in copy_groups.values():
+        add(group, group, 0)
     # Stances decided from whole articles count too: two articles that both support,
     # or both contradict, a claim agree on it; one of each disagree. Stances that came
     # from labelled pairs are already counted above.
     for claim in claims:
         taken = [(a, s) for a, s in claim.stances.items() if s.stance in ("supports", "contradicts")]
+        if len(taken) * (len(taken) - 1) > 2 * MAX_CELLS_PER_EVIDENCE:
+            continue  # a claim everyone takes a side on: its cells would be articles squared
         for k, (x, sx) in enumerate(taken):
             for y, sy in taken[k + 1 :]:
-                if "article" not in (sx.source, sy.source):
-                    continue
-                counts = agree if sx.stance == sy.stance else contradict
-                i, j = position[x], position[y]
-                counts[i][j] += 1
-                counts[j][i] += 1
-    return Agreement(article_ids, agree, contradict)
+                if "article" in (sx.source, sy.source):
+                    add([x], [y], int(sx.stance != sy.stance))
+    return Agreement(article_ids, {cell: (agree, contradict) for cell, (agree, contradict) in counts.items()})

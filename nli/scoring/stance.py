@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from nli.errors import ModelError
-from nli.model.backends import NLIBackend, SentenceEncoder, predict_in_blocks
+from nli.model.backends import MAX_LENGTH, NLIBackend, SentenceEncoder, load_nli, predict_in_blocks
+from nli.model.registry import STANCE_PASSAGE_FILE, resolve_model_dir
 from nli.outputs import write_text_atomic
 from nli.scoring.sentences import is_claim, split_article
 from nli.scoring.verdicts import probs_dict
@@ -174,15 +175,91 @@ def embed_bodies(texts: Sequence[str], encoder: SentenceEncoder) -> list[Embedde
     return bodies
 
 
-def evidence_passage(body: EmbeddedBody, claim_vector: np.ndarray, top: int = TOP_SENTENCES) -> str:
-    """The body's ``top`` sentences most similar to the claim, joined in the body's order.
+@dataclass(frozen=True)
+class PassageSpec:
+    """Which of a body's sentences a stance model reads against a claim, and at what length.
 
-    The stance model reads this passage against the claim, in training and in use alike.
+    ``opening`` first sentences always (a report's lede states what it makes of the
+    story: "... is a hoax"), then the sentences most similar to the claim, best first,
+    while the passage stays within ``max_words``; ``nearest`` caps those (0: no cap).
+    Joined in the body's order and read at up to ``max_tokens`` tokens with the claim.
+    A stance model's folder records the spec it was trained with
+    (:data:`STANCE_PASSAGE_FILE`); without one, a model reads the three nearest
+    sentences at the NLI model's 128 tokens (the first stance model).
+    """
+
+    opening: int = 0
+    nearest: int = TOP_SENTENCES
+    max_words: int = 0  # 0: no limit
+    max_tokens: int = MAX_LENGTH
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> PassageSpec:
+        known = {"opening", "nearest", "max_words", "max_tokens"}
+        if set(raw) - known or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in raw.values()):
+            raise ValueError(f"a passage spec takes non-negative integers {sorted(known)}, not {raw}")
+        return cls(**raw)
+
+    @classmethod
+    def of_model(cls, model_dir: Path) -> PassageSpec:
+        """The spec recorded in a stance model's folder, or the first stance model's."""
+        path = model_dir / STANCE_PASSAGE_FILE
+        if not path.exists():
+            return cls()
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError) as err:
+            raise ModelError(f"{path}: not a readable passage spec ({err})") from None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class StanceModel:
+    """A stance cross-encoder (agree, discuss, disagree as entailment, neutral, contradiction)
+    and the passage it was trained to read, loaded once from its folder."""
+
+    backend: NLIBackend
+    passage: PassageSpec
+
+    @classmethod
+    def load(cls, model: str | Path, backend: str = "onnx", threads: int | None = None) -> StanceModel:
+        model_dir = resolve_model_dir(model)
+        passage = PassageSpec.of_model(model_dir)
+        return cls(load_nli(model_dir, backend, threads=threads, max_length=passage.max_tokens), passage)
+
+    @property
+    def model_dir(self) -> Path:
+        return self.backend.model_dir
+
+    def read(self, passages_and_claims: Sequence[tuple[str, str]]) -> np.ndarray:
+        """(agree, discuss, disagree) probabilities of each (passage, claim), in blocks."""
+        return predict_in_blocks(self.backend, passages_and_claims, 2048)
+
+
+def evidence_passage(body: EmbeddedBody, claim_vector: np.ndarray, spec: PassageSpec = PassageSpec()) -> str:
+    """The passage of ``body`` that a stance model reads against the claim (:class:`PassageSpec`).
+
+    The same function makes the passages in training and in use.
     """
     if not body.sentences:
         return ""
-    order = np.argsort(-(body.vectors @ claim_vector))[:top]
-    return " ".join(body.sentences[i] for i in sorted(order))
+    lengths = [len(s.split()) for s in body.sentences]
+    picked = list(range(min(spec.opening, len(body.sentences))))
+    words = sum(lengths[i] for i in picked)
+    nearest = 0
+    for i in np.argsort(-(body.vectors @ claim_vector)):
+        if spec.nearest and nearest >= spec.nearest:
+            break
+        if i in picked:
+            continue
+        if spec.max_words and words + lengths[i] > spec.max_words and picked:
+            continue
+        picked.append(int(i))
+        words += lengths[i]
+        nearest += 1
+    return " ".join(body.sentences[i] for i in sorted(picked))
 
 
 @dataclass
@@ -201,7 +278,7 @@ def featurize(
     nli: NLIBackend,
     top: int = TOP_SENTENCES,
     progress: Callable[[int, int], None] | None = None,
-    stance_model: NLIBackend | None = None,
+    stance_model: StanceModel | None = None,
 ) -> list[PairFeatures]:
     """Features for each (claim, body) pair; the NLI calls of all pairs are batched together.
 
@@ -258,15 +335,28 @@ def featurize(
         vector = np.array([f.get(name, 0.0) for name in FEATURE_NAMES], dtype=np.float64)
         out.append(PairFeatures(vector, evidence))
     if stance_model is not None:
-        jobs = [
-            (k, evidence_passage(body, vector))
-            for k, (body, vector, (_, _, use_nli, _)) in enumerate(zip(bodies, claim_vectors, selections, strict=True))
-            if use_nli
-        ]
-        read = predict_in_blocks(stance_model, [(passage, claims[k]) for k, passage in jobs], 2048)
-        for (k, _), row in zip(jobs, read, strict=True):
-            out[k].passage_stance = row
+        add_passage_stances(out, claims, claim_vectors, bodies, stance_model)
     return out
+
+
+def add_passage_stances(
+    features: Sequence[PairFeatures],
+    claims: Sequence[str],
+    claim_vectors: np.ndarray,
+    bodies: Sequence[EmbeddedBody],
+    stance_model: StanceModel,
+) -> int:
+    """Let ``stance_model`` read the passage of each body that the NLI features found related-looking
+    (it had evidence sentences); sets ``passage_stance`` in place and returns the pairs read."""
+    jobs = [
+        (k, evidence_passage(body, vector, stance_model.passage))
+        for k, (body, vector, found) in enumerate(zip(bodies, claim_vectors, features, strict=True))
+        if found.evidence
+    ]
+    read = stance_model.read([(passage, claims[k]) for k, passage in jobs])
+    for (k, _), row in zip(jobs, read, strict=True):
+        features[k].passage_stance = row
+    return len(jobs)
 
 
 def decide_stances(aggregator: Aggregator, features: Sequence[PairFeatures]) -> np.ndarray:
@@ -347,7 +437,7 @@ def stance_of_articles(
     nli: NLIBackend,
     encoder: SentenceEncoder,
     aggregator: Aggregator,
-    stance_model: NLIBackend | None = None,
+    stance_model: StanceModel | None = None,
 ) -> list[StanceResult]:
     """Each article's stance on one claim, with the sentences that decide it."""
     bodies = embed_bodies(texts, encoder)

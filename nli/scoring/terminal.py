@@ -25,6 +25,9 @@ STANCE_STYLE = {
     "mentions": "yellow",
     "not_mentioned": "dim",
 }
+# Above this many articles the terminal leaves out the agreement matrix, and a claim's
+# line names at most this many articles for each stance.
+TERMINAL_MATRIX_ARTICLES = 30
 STANCE_WORDS = {"supports": "supports", "contradicts": "contradicts", "mentions": "mentions", "not_mentioned": "silent"}
 
 
@@ -55,8 +58,6 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
         f"{report.stats.candidate_pairs} candidate pairs, {report.stats.nli_calls} NLI calls "
         f"({report.backend}, {report.stats.seconds:.1f} s)"
     )
-    for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
     console.print(
         Columns([f"[bold]{escape(f'[{k}]')}[/] {escape(article)}" for article, k in number.items()], padding=(0, 2)),
     )
@@ -96,23 +97,34 @@ def render_terminal(report: Report, top: int = 10, show_dropped: bool = False, c
             for article in report.agreement.articles:
                 by_stance.setdefault(claim.stances[article].stance, []).append(f"[{number[article]}]")
             line = "   ".join(
-                f"[{STANCE_STYLE[stance]}]{STANCE_WORDS[stance]}[/] {escape(' '.join(marks))}"
+                f"[{STANCE_STYLE[stance]}]{STANCE_WORDS[stance]}[/] {escape(' '.join(marks[:TERMINAL_MATRIX_ARTICLES]))}"
+                + (
+                    f" and {len(marks) - TERMINAL_MATRIX_ARTICLES} more"
+                    if len(marks) > TERMINAL_MATRIX_ARTICLES
+                    else ""
+                )
                 for stance, marks in sorted(by_stance.items(), key=lambda item: list(STANCE_STYLE).index(item[0]))
             )
             console.print(Padding(line, (0, 0, 0, 3)), highlight=False)
 
     console.rule("Agreement (agree − contradict) / compared pairs")
-    matrix = Table(box=None, pad_edge=False)
-    matrix.add_column("")
-    for article in report.agreement.articles:
-        matrix.add_column(escape(f"[{number[article]}]"), justify="right")
-    for i, article in enumerate(report.agreement.articles):
-        cells = []
-        for j in range(len(report.agreement.articles)):
-            value = report.agreement.score(i, j) if i != j else None
-            cells.append("·" if value is None else f"{value:+.2f}")
-        matrix.add_row(escape(f"[{number[article]}] {article}"), *cells)
-    console.print(matrix)
+    if len(report.agreement.articles) > TERMINAL_MATRIX_ARTICLES:
+        console.print(
+            f"{len(report.agreement.articles)} articles: too many for a matrix here; "
+            "--json or --html gives every pair of articles with something compared"
+        )
+    else:
+        matrix = Table(box=None, pad_edge=False)
+        matrix.add_column("")
+        for article in report.agreement.articles:
+            matrix.add_column(escape(f"[{number[article]}]"), justify="right")
+        for i, article in enumerate(report.agreement.articles):
+            cells = []
+            for j in range(len(report.agreement.articles)):
+                value = report.agreement.score(i, j) if i != j else None
+                cells.append("·" if value is None else f"{value:+.2f}")
+            matrix.add_row(escape(f"[{number[article]}] {article}"), *cells)
+        console.print(matrix)
 
     if show_dropped:
         for article in report.articles:

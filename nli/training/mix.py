@@ -18,6 +18,7 @@ from pathlib import Path
 from nli.data.corpora import CORPORA, default_data_dir, evaluation_keys, pair_key
 from nli.model.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
 from nli.paths import NEWS_PAIRS, PROJECT_ROOT, RECIPES_DIR, cache_root
+from nli.scoring.stance import PassageSpec
 
 NOT_ENTAILMENT_ID = len(LABELS)  # a fourth training-only target: "not entailment"
 
@@ -42,10 +43,15 @@ class Recipe:
     # A student learning from a teacher's labels (nli/training/distill.py): {labels,
     # temperature, soft_weight, pool_rate, mix_labelled, pool: {seed, sizes}}.
     distillation: dict | None = None
-    # Stance pairs (nli/training/stance_pairs.py): {rates: {group: rate}}, e.g. fnc1-stance-disagree.
+    # Stance pairs (nli/training/stance_pairs.py): {rates: {group: rate}}, e.g.
+    # fnc1-stance-disagree, and optionally {passage: PassageSpec fields}.
     stance: dict | None = None
     # Minimal edits of real news sentences (nli/training/minimal_edits.py): {bodies, seed, articles, per_article, weight}.
     minimal_edits: dict | None = None
+
+    def stance_passage(self) -> PassageSpec:
+        """The passage a stance recipe's model reads (older recipes: the three nearest sentences)."""
+        return PassageSpec.from_dict((self.stance or {}).get("passage", {}))
 
     @classmethod
     def load(cls, path: Path) -> Recipe:
@@ -215,7 +221,7 @@ def build_mix(recipe: Recipe, data_dir: Path | None = None, log=print) -> tuple[
         from nli.training.stance_pairs import stance_groups
 
         rates = recipe.stance["rates"]
-        for name, rows, licence in stance_groups(root, log=log):
+        for name, rows, licence in stance_groups(root, recipe.stance_passage(), log=log):
             if rates.get(name, 0):
                 groups.append((name, [{**r, "source": name} for r in rows], rates[name], licence))
     inherited: list[dict] = []

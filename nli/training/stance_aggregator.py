@@ -80,7 +80,7 @@ def train_aggregator(stances: Path, bodies: Path, nli, encoder, limit: int, seed
     alone rewards the frequent stances, macro-F1 alone the rare ones.
     """
     pairs = stratified_sample(outside_held_out_stories(read_fnc(stances, bodies)), limit, seed)
-    feats = np.stack([f.features for f in featurize_pairs(pairs, nli, encoder)])
+    feats = np.stack([f.features for f in featurize_pairs(pairs, nli, encoder).features])
     table = [cross_validate_aggregator(feats, pairs.stances, h, b, seed=seed) for h, b in AGGREGATOR_CANDIDATES]
     best = max(table, key=lambda row: row["fnc_score"] / 100 + row["macro_f1"])
     aggregator = fit_aggregator(feats, pairs.stances, seed, best["hidden"], best["balanced"])

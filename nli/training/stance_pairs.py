@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nli.evaluation.fnc import StancePairs, fnc_stories, read_fnc
-from nli.scoring.stance import embed_bodies, evidence_passage
+from nli.scoring.stance import PassageSpec, embed_bodies, evidence_passage
 
 STANCE_TO_LABEL = {"agree": "entailment", "discuss": "neutral", "disagree": "contradiction"}
 # name -> (stances file, bodies file, licence), under the data folder
@@ -40,10 +40,14 @@ def usable_pairs(name: str, pairs: StancePairs) -> list[int]:
     ]
 
 
-def stance_groups(root: Path, encoder=None, log=print) -> list[tuple[str, list[dict], str]]:
+def stance_groups(
+    root: Path, spec: PassageSpec = PassageSpec(), encoder=None, log=print
+) -> list[tuple[str, list[dict], str]]:
     """``(group name, rows, licence)`` for each source and stance, e.g. ``fnc1-stance-disagree``.
 
     One group per stance, so a recipe sets each stance's sampling rate (disagree is rare).
+    ``spec`` says which sentences of each body the model reads (the recipe's
+    ``[stance.passage]``); the model's folder records it for use.
     """
     from nli.model.backends import load_encoder
 
@@ -59,10 +63,30 @@ def stance_groups(root: Path, encoder=None, log=print) -> list[tuple[str, list[d
         by_stance: dict[str, list[dict]] = {stance: [] for stance in STANCE_TO_LABEL}
         for i in picked:
             headline, stance = pairs.headlines[i], pairs.stances[i]
-            passage = evidence_passage(bodies[pairs.body_ids[i]], claim_vectors[headline])
+            passage = evidence_passage(bodies[pairs.body_ids[i]], claim_vectors[headline], spec)
             if passage:
                 row = {"premise": passage, "hypothesis": headline, "label": STANCE_TO_LABEL[stance]}
                 by_stance[stance].append(row)
         log(f"  {name}: {len(picked)} related pairs usable, {sum(map(len, by_stance.values()))} with a passage")
         groups += [(f"{name}-stance-{stance}", rows, licence) for stance, rows in by_stance.items()]
     return groups
+
+
+def parity_passages(root: Path, spec: PassageSpec, limit: int = 512, seed: int = 0) -> list[tuple[str, str]]:
+    """A seeded sample of FNC-1 training-side (passage, claim) pairs: what a stance model reads, for its parity record."""
+    import random
+
+    from nli.model.backends import load_encoder
+
+    stances_file, bodies_file, _ = STANCE_SOURCES["fnc1"]
+    pairs = read_fnc(root / stances_file, root / bodies_file)
+    picked = random.Random(seed).sample(usable_pairs("fnc1", pairs), limit)
+    encoder = load_encoder()
+    body_ids = sorted({pairs.body_ids[i] for i in picked})
+    bodies = dict(zip(body_ids, embed_bodies([pairs.bodies[b] for b in body_ids], encoder), strict=True))
+    claims = [pairs.headlines[i] for i in picked]
+    vectors = encoder.encode(claims)
+    return [
+        (evidence_passage(bodies[pairs.body_ids[i]], vector, spec), claim)
+        for i, claim, vector in zip(picked, claims, vectors, strict=True)
+    ]

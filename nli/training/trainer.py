@@ -9,6 +9,7 @@ split, and a slice of each source is held out for choosing settings. Two-way row
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from nli.model.labels import LABEL2ID, LABELS, NOT_ENTAILMENT
+from nli.scoring.stance import STANCE_PASSAGE_FILE
 from nli.training.mix import (
     Recipe,
     build_mix,
@@ -355,6 +357,10 @@ def train(
         (final / "heldout.json").write_text(json.dumps(result, indent=2))
         print(f"held-out accuracy {result['accuracy']:.4f} on {result['n']} rows", file=sys.stderr)
     (final / "recipe.toml").write_text(Path(recipe_path).read_text(encoding="utf-8"))
+    if recipe.stance:
+        # what the model was trained to read: the recipe's passage, at the training length
+        spec = dataclasses.replace(recipe.stance_passage(), max_tokens=cfg["max_length"])
+        (final / STANCE_PASSAGE_FILE).write_text(json.dumps(spec.to_dict()))
     shutil.copy(run_dir / "mix.json", final / "mix.json")
     return final
 

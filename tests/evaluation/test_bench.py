@@ -136,26 +136,6 @@ def test_accurate_section_gives_both_models_and_the_slowdown():
 
 
 @pytest.mark.slow
-def test_bench_only_accurate_measures_both_models_and_keeps_the_rest(tmp_path):
-    from conftest import ROOT, run_cli
-
-    out = tmp_path / "BENCH.md"
-    earlier = json.loads((ROOT / "eval" / "BENCH.json").read_text())  # a full run's figures
-    earlier.pop("accurate", None)
-    out.with_suffix(".json").write_text(json.dumps(earlier))
-    result = run_cli("bench", "--only", "accurate", "--repeats", "1", "--output", str(out), timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-    document = json.loads(out.with_suffix(".json").read_text())
-    assert document["machine"] == earlier["machine"] and document["openvino"] == earlier["openvino"]
-    models = document["accurate"]["models"]
-    assert [m["model"].replace("\\", "/").rsplit("/", 1)[-1] for m in models.values()] == [
-        "minilm-nli-news",
-        "mpnet-teacher-v2",
-    ]
-    assert all(v > 0 for m in models.values() for v in m["pairs_per_s"].values())
-    assert document["accurate"]["slowdown_at_batch_32"] > 1, "the larger model measured faster than the small one"
-
-
 def openvino_result() -> dict:
     checks = {"news_pairs": 488, "LingNLI val": 1024}
     return {
@@ -210,3 +190,28 @@ def test_bench_only_openvino_without_openvino_installed_is_a_clear_error(tmp_pat
     assert result.returncode == 2, result.stderr[-2000:]
     assert "pip install -e '.[openvino]'" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_bench_only_large_set_scores_one_set_in_a_fresh_process_and_keeps_the_rest(tmp_path):
+    from conftest import ROOT, run_cli
+
+    out = tmp_path / "BENCH.md"
+    earlier = json.loads((ROOT / "eval" / "BENCH.json").read_text())
+    out.with_suffix(".json").write_text(json.dumps(earlier))
+    result = run_cli("bench", "--only", "large-set", "--large-sizes", "12", "--output", str(out), timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = json.loads(out.with_suffix(".json").read_text())
+    (row,) = document["large_set"]
+    assert row["articles"] == 12 and row["peak_rss_mb"] > 50 and row["nli_calls"] > 0 and row["json_mb"] > 0
+    assert set(row["stage_seconds"]) >= {"pair", "label", "stances", "matrix"}
+    assert document["nli_pairs_per_s"] == earlier["nli_pairs_per_s"]
+    assert "## One large set of tiny articles" in out.read_text()
+
+
+def test_tiny_sets_are_one_event_of_two_sentence_articles(tmp_path):
+    from nli.evaluation.bench import tiny_set
+
+    lines = tiny_set(30, tmp_path / "tiny.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 30 and len({r["id"] for r in records}) == 30
+    assert all(r["text"].count(". ") >= 1 for r in records)

@@ -107,24 +107,28 @@ def test_cli_stance_eval_and_stance_on_a_tiny_fixture(tmp_path):
         ],
         BODIES,
     )
-    result = run_cli("stance-eval", "--stances", str(stances), "--bodies", str(bodies), "--json")
+    result = run_cli("stance-eval", "--stances", str(stances), "--bodies", str(bodies), "--json", "--no-stance-model")
     assert result.returncode == 0, result.stderr
-    doc = json.loads(result.stdout)
-    for key in ("n", "fnc_score", "accuracy", "macro_f1", "per_class", "confusion"):
+    (doc,) = json.loads(result.stdout)
+    for key in ("n", "fnc_score", "accuracy", "macro_f1", "macro_f1_95", "per_class", "confusion", "ms_per_pair"):
         assert key in doc
-    assert doc["n"] == 3
+    assert doc["n"] == 3 and doc["configuration"] == "aggregator"
+    low, high = doc["per_class"]["agree"]["f1_95"]
+    assert 0 <= low <= doc["per_class"]["agree"]["f1"] <= high <= 1
     # Any NLI-shaped model serves as a stance model; the shipped one stands in for it here.
     split = run_cli(
         "stance-eval", "--stances", str(stances), "--bodies", str(bodies), "--json", "--stance-model", str(MODEL_DIR)
     )
     assert split.returncode == 0, split.stderr
-    assert json.loads(split.stdout)["n"] == 3
+    alone, with_model = json.loads(split.stdout)
+    assert alone["n"] == with_model["n"] == 3 and with_model["configuration"].startswith("aggregator + ")
+    assert alone["per_class"]["unrelated"] == with_model["per_class"]["unrelated"], "relatedness is the aggregator's"
 
     articles = tmp_path / "articles"
     articles.mkdir()
     for body_id, text in BODIES:
         (articles / f"body{body_id}.txt").write_text(text)
-    result = run_cli("stance", "--claim", "The mayor resigned", str(articles), "--json")
+    result = run_cli("stance", "--claim", "The mayor resigned", str(articles), "--json", "--no-stance-model")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     by_article = {a["article"]: a for a in doc["articles"]}
@@ -187,3 +191,20 @@ def test_aggregator_pairs_leave_out_every_pair_of_a_held_out_story():
     # The held-out mayor story's unrelated pair ("Mayor quits office", body 9) goes too:
     # its headline is one the article sets ask about.
     assert kept.bodies is pairs.bodies
+
+
+def test_bootstrap_intervals_hold_the_figure_and_narrow_with_more_pairs():
+    import numpy as np
+
+    from nli.evaluation.fnc import _f1_per_class, bootstrap_intervals
+
+    rng = np.random.default_rng(1)
+    gold = rng.integers(0, 3, 3000)
+    predicted = np.where(rng.random(3000) < 0.7, gold, rng.integers(0, 3, 3000))
+    confusion = np.bincount(gold * 3 + predicted, minlength=9).reshape(3, 3)
+    f1 = _f1_per_class(confusion)
+    wide = bootstrap_intervals(gold[:300], predicted[:300], 3)
+    narrow = bootstrap_intervals(gold, predicted, 3)
+    for k, (low, high) in enumerate(narrow["per_class"]):
+        assert low <= f1[k] <= high
+        assert high - low < wide["per_class"][k][1] - wide["per_class"][k][0]

@@ -38,8 +38,10 @@ def test_options_override_only_what_they_set():
 
 
 def test_score_articles_refuses_options_of_the_wrong_kind(model):
-    with pytest.raises(TypeError, match="ScoreOptions"):
-        nli.score_articles([nli.Article("a", "x"), nli.Article("b", "y")], model=model, options={"top_k": 2})
+    with pytest.raises(nli.InputError, match="ScoreOptions"):
+        nli.score_articles([nli.Article("a", "x"), nli.Article("b", "y")], model=model, options=[("top_k", 2)])
+    with pytest.raises(nli.InputError, match="top_k=0"):
+        nli.score_articles([nli.Article("a", "x"), nli.Article("b", "y")], model=model, options={"top_k": 0})
 
 
 def test_the_threshold_sets_the_threshold_of_the_decision_in_force(model):

@@ -84,7 +84,11 @@ def test_decide_carries_a_verdict_to_every_copy_and_the_matrix_counts_each_cell(
         c.article for c in contradiction.copies["b"]
     } == {"a", "b", "c"}
     agreement = stages.matrix(["a", "b", "c"], decided.pairs, [])
-    assert agreement.contradict[0][1] == agreement.contradict[1][2] == 1
+    assert agreement.count(0, 1)[1] == agreement.count(1, 2)[1] == agreement.count(2, 1)[1] == 1
+    # a and c hold copies of one text: they agree, in their own cell too
+    assert agreement.score(0, 2) == 1.0
+    dense = agreement.to_dict()
+    assert dense["contradict"][0][1] == 1 and [0, 1] == dense["cells"][0][:2]
 
 
 def test_a_users_threshold_replaces_the_threshold_of_the_rule_in_force():

@@ -23,14 +23,31 @@ def test_cli_stance_rejects_an_empty_claim(tmp_path):
 def test_evidence_passage_takes_the_closest_sentences_in_body_order():
     import numpy as np
 
-    from nli.scoring.stance import embedded_body, evidence_passage
+    from nli.scoring.stance import PassageSpec, embedded_body, evidence_passage
 
     vectors = np.eye(4, dtype=np.float32)[[0, 1, 2, 3]]
     body = embedded_body(["A.", "B.", "C.", "D."], vectors)
     claim = np.array([0.1, 0.0, 0.9, 0.5], dtype=np.float32)
-    assert evidence_passage(body, claim, top=2) == "C. D."
-    assert evidence_passage(body, claim, top=3) == "A. C. D."
+    assert evidence_passage(body, claim, PassageSpec(nearest=2)) == "C. D."
+    assert evidence_passage(body, claim, PassageSpec(nearest=3)) == "A. C. D."
     assert evidence_passage(embedded_body([], np.zeros((0, 4), dtype=np.float32)), claim) == ""
+
+
+def test_a_passage_opens_with_the_lede_and_stays_within_its_words():
+    import numpy as np
+
+    from nli.scoring.stance import PassageSpec, embedded_body, evidence_passage
+
+    sentences = ["Lede one two.", "Second three four.", "Far five six.", "Near seven eight nine ten.", "Close eleven."]
+    body = embedded_body(sentences, np.eye(5, dtype=np.float32))
+    claim = np.array([0.0, 0.0, 0.1, 0.9, 0.5], dtype=np.float32)
+    spec = PassageSpec(opening=2, nearest=0, max_words=12)
+    # the two opening sentences (6 words), then the nearest (5 words); the next nearest would pass 12
+    assert evidence_passage(body, claim, spec) == "Lede one two. Second three four. Near seven eight nine ten."
+    assert evidence_passage(body, claim, PassageSpec(opening=2, nearest=0, max_words=0)) == " ".join(sentences)
+    assert PassageSpec.from_dict({"opening": 2, "max_words": 170}) == PassageSpec(2, 3, 170)
+    with pytest.raises(ValueError):
+        PassageSpec.from_dict({"opening": -1})
 
 
 def test_decide_stances_lets_the_stance_model_split_the_related_share():
