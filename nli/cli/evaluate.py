@@ -134,7 +134,7 @@ def _real_news(args: argparse.Namespace, results_path: Path | None) -> int:
     models = [TIERS[t] for t in args.tiers] if args.tiers else [model_name(args)]
     results = []
     for model_ref in models:
-        model = Model.load(model_ref, args.backend)
+        model = Model.load(model_ref, args.backend, stance_model=False)  # real news: no article stances
         for name, pairs in sets.items():
             pairs = pairs[: args.limit] if args.limit else pairs
             result = evaluate_real_news(name, pairs, model, tuple(args.modes), progress=stderr_progress())

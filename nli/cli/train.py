@@ -114,7 +114,7 @@ def tune_decision_cli(args: argparse.Namespace) -> int:
     from nli.model.bundle import Model
     from nli.training.decision import tune_decision
 
-    result = tune_decision(Model.load(args.model, args.backend), args.data_dir, log=_log)
+    result = tune_decision(Model.load(args.model, args.backend, stance_model=False), args.data_dir, log=_log)
     _log(f"decision threshold {result['threshold']}: {result['at_threshold']}")
     return 0
 

@@ -21,7 +21,7 @@ from nli.errors import InputError, ModelError
 from nli.model.labels import LABELS
 from nli.model.registry import DEFAULT_EMBEDDER, EMBEDDER_ENV, resolve_model_dir
 from nli.paths import PROJECT_ROOT
-from nli.text import readable_text
+from nli.text import valid_unicode
 
 NLI_ONNX_FILE = "onnx/model_int8.onnx"
 EMBEDDER_ONNX_FILE = "onnx/model_int8.onnx"
@@ -63,9 +63,10 @@ class PairTokenizer:
         self.max_length = max_length
 
     def encode(self, texts: Sequence[str] | Sequence[tuple[str, str]]) -> list:
-        # Lone surrogates make the tokenizers library raise TypeError; readable_text replaces them.
+        # Lone surrogates make the tokenizers library raise TypeError. Text read through
+        # nli is already readable (nli.text); this only guards what the API is handed.
         return self.tokenizer.encode_batch(
-            [readable_text(t) if isinstance(t, str) else tuple(map(readable_text, t)) for t in texts]
+            [valid_unicode(t) if isinstance(t, str) else tuple(map(valid_unicode, t)) for t in texts]
         )
 
     @staticmethod
@@ -372,7 +373,7 @@ class TorchEncoder:
         self.model = SentenceTransformer(str(self.model_dir), device="cpu")
 
     def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        sentences = [readable_text(s) for s in checked_sentences(sentences)]
+        sentences = [valid_unicode(s) for s in checked_sentences(sentences)]
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
         return self.model.encode(sentences, batch_size=batch_size, normalize_embeddings=True)
