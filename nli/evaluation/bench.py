@@ -150,14 +150,17 @@ def measure_encoder(kind: str, threads: int, repeats: int) -> dict:
     return {"sentences_per_s": round(len(sentences) / seconds, 1)}
 
 
+def _run_code(code: str, *argv: str, what: str = "benchmark child") -> dict:
+    """Run ``code`` in a fresh Python in the project root; the JSON object its last stdout line prints."""
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def _child(function: str, *args) -> dict:
     code = f"import json, sys\nfrom nli.evaluation.bench import {function}\nprint(json.dumps({function}(*json.loads(sys.argv[1]))))\n"
-    result = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(list(args))], capture_output=True, text=True, cwd=PROJECT_ROOT
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"benchmark child {function}{args} failed:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _run_code(code, json.dumps(list(args)), what=f"benchmark child {function}{args}")
 
 
 def example_claims() -> list[str]:
@@ -252,10 +255,7 @@ def measure_large_set(path: Path) -> dict:
             " 'claims': len(report.claims), 'stage_seconds': report.stats.stage_seconds,"
             " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
         )
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
-        if result.returncode != 0:
-            raise RuntimeError(result.stderr[-2000:])
-        inner = json.loads(result.stdout.strip().splitlines()[-1])
+        inner = _run_code(code, what=f"scoring {path}")
         inner["json_mb"] = output.stat().st_size / 1e6
     return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in inner.items()}
 
@@ -392,11 +392,8 @@ def time_score_cold(path: Path, model: str | None = None) -> dict:
         " 'nli_calls': report.stats.nli_calls}))\n"
     )
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    inner = _run_code(code, what=f"scoring {path}")
     wall = time.perf_counter() - start
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr[-2000:])
-    inner = json.loads(result.stdout.strip().splitlines()[-1])
     return {
         "wall_seconds": round(wall, 2),
         **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in inner.items()},
