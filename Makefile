@@ -16,7 +16,7 @@ TEACHER ?= mpnet-teacher-v2-one-session
 TEACHER_EXPORT := $(RUNS)/$(TEACHER)/export
 TEACHER_LABELS := models/mpnet-teacher-v2/teacher-labels.npz
 STUDENT_EXPORT := $(RUNS)/minilm-student-v2/export
-V3 := minilm-news-v3
+V3 ?= minilm-news-v3c
 V3_EXPORT := $(RUNS)/$(V3)/export
 STANCE_RECIPE := minilm-stance-v2
 STANCE_MODEL := models/minilm-stance-v2
@@ -137,7 +137,10 @@ v3: $(STAMP) ## model v3: v2 taught minimal edits of real news sentences, export
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/experiments/$(V3).toml --run-dir $(RUNS)/$(V3)
 	test -f $(V3_EXPORT)/parity.json || $(BIN)/nli export $(RUNS)/$(V3)/final --out $(V3_EXPORT)
 
-v3-eval: $(STAMP) ## v3's candidate on the real-news dev sets, model alone and through the decision
+v3-eval: $(STAMP) ## v3's candidate with its own thresholds and decision, on the real-news dev sets (V3=recipe name)
+	$(BIN)/nli tune-thresholds --model $(V3_EXPORT)
+	$(BIN)/nli fit-combiner --model $(V3_EXPORT)
+	$(BIN)/nli tune-decision --model $(V3_EXPORT)
 	$(BIN)/nli eval --real-news --model $(V3_EXPORT) --results $(RUNS)/$(V3)/REAL_NEWS.md
 
 train-stance: $(STAMP) ## the stance cross-encoder: train (resumable, under RUNS), then int8 ONNX into models/

@@ -36,7 +36,7 @@ def report():
 
 @needs_model
 def test_json_document_has_the_documented_fields(report):
-    assert report["schema_version"] == "1.2"
+    assert report["schema_version"] == "1.3"
     assert [a["id"] for a in report["articles"]] == [
         "bay-tv",
         "coastal-wire",

@@ -28,6 +28,20 @@ def test_the_announcement_dispute_is_in_the_top_five(report):
     assert any(is_announcement_dispute(pair) for pair in report["contradictions"][:5])
 
 
+def test_the_dispute_comes_first_and_the_top_five_hold_no_false_alarm(report):
+    top = report["contradictions"][:5]
+    assert top and all(is_announcement_dispute(pair) for pair in top), [
+        (pair["a"]["text"], pair["b"]["text"]) for pair in top if not is_announcement_dispute(pair)
+    ]
+
+
+def test_a_denial_and_yet_to_issue_are_not_a_contradiction(report):
+    """ "Denied issuing a statement" and "had yet to issue an official statement" say the same thing."""
+    for pair in report["contradictions"]:
+        texts = (pair["a"]["text"].lower(), pair["b"]["text"].lower())
+        assert not (any("denied issuing" in t for t in texts) and any("yet to issue" in t for t in texts)), texts
+
+
 def test_no_near_identical_pair_is_reported_as_a_contradiction(report):
     for pair in report["contradictions"]:
         ratio = difflib.SequenceMatcher(None, pair["a"]["text"].lower(), pair["b"]["text"].lower()).ratio()

@@ -17,7 +17,7 @@ from pathlib import Path
 from nli.errors import InputError
 from nli.paths import NUMBER_PHRASES, SLOT_PAIRS
 from nli.scoring.articles import jsonl_lines
-from nli.scoring.slots import compare_pairs, parse_number
+from nli.scoring.slots import compare_pairs, parse_number, read_texts
 
 
 def _records(path: Path, fields: tuple[str, ...]) -> list[dict]:
@@ -70,18 +70,21 @@ def evaluate_decisions(path: Path = SLOT_PAIRS, model: str | Path | None = None)
     texts = [(p["a"], p["b"]) for p in pairs]
     nli, encoder = load_nli(model), load_encoder()
     thresholds, combiner = Thresholds.for_model(nli.model_dir), Combiner.load(nli.model_dir)
-    probs = nli.predict_proba(texts + [(b, a) for a, b in texts])
-    vectors_a, vectors_b = encoder.encode([a for a, _ in texts]), encoder.encode([b for _, b in texts])
     comparisons = compare_pairs(texts)
+    # The model alone reads the sentences; the decision reads them as nli score does
+    # (what a shared source said, where both quote one).
+    read = [read_texts(a, b, c) for (a, b), c in zip(texts, comparisons, strict=True)]
+    alone = nli.predict_proba(texts + [(b, a) for a, b in texts])
+    decided = alone if read == texts else nli.predict_proba(read + [(b, a) for a, b in read])
+    vectors_a, vectors_b = encoder.encode([a for a, _ in texts]), encoder.encode([b for _, b in texts])
     per_expected: dict[str, dict[str, int]] = {}
     for k, (pair, comparison) in enumerate(zip(pairs, comparisons, strict=True)):
-        forward, backward = probs[k], probs[k + len(pairs)]
         similarity = float(vectors_a[k] @ vectors_b[k])
         should = pair["expected"] != "none"
         row = per_expected.setdefault(pair["expected"], {"n": 0, "model": 0, "combined": 0})
         row["n"] += 1
-        for name, slots, used in (("model", None, None), ("combined", comparison, combiner)):
-            verdict, _ = decide(forward, backward, similarity, slots, thresholds, used)
+        for name, probs, slots, used in (("model", alone, None, None), ("combined", decided, comparison, combiner)):
+            verdict, _ = decide(probs[k], probs[k + len(pairs)], similarity, slots, thresholds, used)
             row[name] += (verdict == CONTRADICTION) == should
     return {"combiner": combiner is not None, "per_expected": dict(sorted(per_expected.items()))}
 

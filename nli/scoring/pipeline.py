@@ -62,10 +62,10 @@ def score_articles(
     )
     to_label = paired.to_label
     clock.lap("pair")
-    probabilities = stages.label(to_label, sentences, model.nli, progress)
-    clock.lap("label")
     comparisons = stages.compare(to_label, sentences, progress) if options.compare_slots else {}
     clock.lap("compare")
+    probabilities = stages.label(to_label, sentences, model.nli, comparisons, progress)
+    clock.lap("label")
     thresholds = options.thresholds_for(model.thresholds)
     decision = stages.Decision.of(thresholds, model.combiner, options.compare_slots, options.threshold)
     decided = stages.decide_pairs(split_set, paired, probabilities, comparisons, decision)

@@ -13,7 +13,7 @@ from nli.scoring.articles import DroppedLine, SkippedArticle
 from nli.scoring.slots import SlotComparison
 from nli.scoring.verdicts import CONTRADICTION
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass
@@ -72,6 +72,7 @@ class LabelledPair:
             "decided_by": self.decided_by,
             "conflicts": [c.to_dict() for c in self.slots.conflicts] if self.slots else [],
             "compatible": list(self.slots.compatible) if self.slots else [],
+            "quoted_source": self.slots.quoted_source if self.slots else None,
             "update": self.update,
         }
 
@@ -206,7 +207,7 @@ class Stats:
     nli_pairs: int
     nli_calls: int
     seconds: float
-    # Seconds each stage took (read, split, pair, label, compare, decide, group, stances, matrix).
+    # Seconds each stage took (read, split, pair, compare, label, decide, group, stances, matrix).
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:

@@ -23,6 +23,7 @@ import functools
 import math
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -63,6 +64,22 @@ BOUNDS = {
     "as many as": "at_most",
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12}
+# Sums of money and percentages, read from the text itself: spaCy's MONEY and PERCENT
+# spans leave the currency sign in or out ("$" + "5bn", "£" + "300") from one sentence to
+# the next.
+_FIGURE = r"\d[\d,]*(?:\.\d+)?"
+_SCALE = r"(?:bn|billion|mn|m|million|k|thousand|tn|trillion)"
+SHORT_SCALES = {"bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3, "tn": 1e12}
+CURRENCY_SIGNS = {"us$": "$", "$": "$", "£": "£", "€": "€", "¥": "¥"}
+CURRENCY_WORDS = {"dollar": "$", "euro": "€", "pound": "£", "yen": "¥", "yuan": "yuan", "rupee": "rupee"}
+MONEY_PATTERNS = (
+    re.compile(rf"(?P<unit>US\$|\$|£|€|¥)\s?(?P<value>{_FIGURE})(?:\s?(?P<scale>{_SCALE})\b)?", re.IGNORECASE),
+    re.compile(
+        rf"\b(?P<value>{_FIGURE})(?:\s?(?P<scale>{_SCALE})\b)?\s+(?P<unit>dollar|euro|pound|yen|yuan|rupee)s?\b",
+        re.IGNORECASE,
+    ),
+)
+PERCENT_PATTERN = re.compile(rf"\b(?P<value>{_FIGURE})\s?(?:%|percent\b|per cent\b)", re.IGNORECASE)
 # Counts that grow (or shrink) as an event unfolds: a later report with another
 # figure is an update, not a contradiction, when the two articles carry dates.
 REVISABLE_VERBS = {
@@ -82,6 +99,8 @@ MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
+# "failed to find", "refused to confirm": the verb under them did not happen.
+UNFULFILLING_LEMMAS = {"fail", "refuse", "decline"}
 DENIAL_LEMMAS = {"deny", "refute", "dismiss", "debunk", "reject", "retract"}
 FALSITY_WORDS = {"false", "fake", "fabricated", "hoax", "untrue", "baseless", "bogus", "unfounded", "fabrication"}
 CONFIRM_LEMMAS = {"confirm", "acknowledge", "admit", "announce", "claim", "verify"}
@@ -89,6 +108,8 @@ HEDGE_WORDS = {"reportedly", "allegedly", "unconfirmed", "unclear", "unverified"
 # Verbs of saying: their subjects are sources, not actors of the event, and their
 # negation ("did not say") is about the source.
 SAYING_LEMMAS = {"say", "tell", "report", "state", "add", "write", "quote", "describe", "claim", "announce"}
+# Shorter reported clauses ("…, he said it") say too little to be read alone.
+MIN_QUOTED_WORDS = 4
 NAME_MATCH = 75  # RapidFuzz ratio at or above which two words of a name are one word spelled two ways
 
 
@@ -111,6 +132,11 @@ class Quantity:
     counted: str | None  # the lemma of the counted noun ("rocket"), None when unknown
     span: Span
     verb: str | None = None  # the lemma of the verb it hangs from ("kill" in "killed 12 people")
+
+    @property
+    def is_amount(self) -> bool:
+        """A sum of money or a percentage (:func:`_amounts`), not a count of things."""
+        return self.counted is not None and (self.counted == "percent" or self.counted.startswith("money:"))
 
     @property
     def revisable(self) -> bool:
@@ -139,6 +165,11 @@ class Event:
     span: Span
     cue: Span | None
 
+    @property
+    def off(self) -> bool:
+        """Not asserted: negated or denied."""
+        return self.negated or self.denied
+
 
 @dataclass(frozen=True)
 class Slots:
@@ -147,6 +178,15 @@ class Slots:
     events: tuple[Event, ...]
     content: frozenset[str]  # lemmas of content words
     denial: Span | None  # a denial or a falsity word anywhere in the sentence
+    quote: Quote | None = None  # what a named source is reported to have said, when the sentence is that
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence that reports what a source said: "A U.S. official told Reuters that …"."""
+
+    source: str  # the speaker's words that identify it ("us official"), names transliterated
+    said: str  # what the source said, without the frame
 
 
 @dataclass(frozen=True)
@@ -174,11 +214,20 @@ class SlotComparison:
     shared_names: int = 0
     shared_numbers: int = 0
     shared_content: int = 0
+    # Both sentences report the same source: what each says it said, which the model reads
+    # instead of the whole sentences (the frames differ in ways that do not matter:
+    # "told Reuters that" against "said that").
+    quoted: tuple[Quote, Quote] | None = None
 
     @property
     def shares_event(self) -> bool:
         """Whether the two sentences share anything beyond stop words: a name, a number or a content word."""
         return bool(self.shared_names or self.shared_numbers or self.shared_content)
+
+    @property
+    def quoted_source(self) -> str | None:
+        """The source both sentences quote, when the model reads what it said."""
+        return self.quoted[0].source if self.quoted else None
 
     @property
     def type(self) -> str:
@@ -190,6 +239,7 @@ class SlotComparison:
             "conflicts": [c.to_dict() for c in self.conflicts],
             "compatible": self.compatible,
             "shared": {"names": self.shared_names, "numbers": self.shared_numbers, "content": self.shared_content},
+            "quoted_source": self.quoted_source,
         }
 
 
@@ -303,6 +353,37 @@ def _bound_before(doc, start: int) -> tuple[str, int]:
     return "exact", start
 
 
+def _figure(value: str, scale: str | None) -> float:
+    scale = (scale or "").lower()
+    return float(value.replace(",", "")) * (SHORT_SCALES.get(scale) or SCALES.get(scale, 1.0))
+
+
+def _amounts(doc) -> list[Quantity]:
+    """Sums of money ("$5bn", "5 billion dollars") and percentages ("0.5%", "4.5 per cent").
+
+    What they count is the currency or "percent"; they are compared only between two
+    sentences that each give one amount of it under the same verb.
+    """
+    text = doc.text
+    matches = [(m, "money:" + _currency(m.group("unit"))) for pattern in MONEY_PATTERNS for m in pattern.finditer(text)]
+    matches += [(m, "percent") for m in PERCENT_PATTERN.finditer(text)]
+    found = []
+    for match, counted in matches:
+        tokens = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        before = doc[: tokens.start] if tokens is not None else doc[:0]
+        bound, begin = _bound_before(doc, len(before))
+        start = doc[begin].idx if begin < len(before) else match.start()
+        low, high = _interval(_figure(match.group("value"), match.groupdict().get("scale")), bound)
+        verb = _verb_of(tokens.root) if tokens is not None else None
+        found.append(Quantity(low, high, counted, Span(start, match.end(), text[start : match.end()]), verb))
+    return found
+
+
+def _currency(unit: str) -> str:
+    unit = unit.lower()
+    return CURRENCY_SIGNS.get(unit) or CURRENCY_WORDS[unit]
+
+
 def _quantities(doc) -> list[Quantity]:
     found = []
     i = 0
@@ -393,6 +474,16 @@ def _time_key(text: str) -> str:
     return " ".join(parts)
 
 
+def _unfulfilled(token):
+    """The cue of "has yet to issue" or "failed to find": the verb did not happen, though no "not" says so."""
+    if token.dep_ != "xcomp" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return None
+    head = token.head
+    if head.lemma_.lower() in UNFULFILLING_LEMMAS:
+        return head
+    return next((c for c in head.children if c.dep_ == "advmod" and c.lower_ == "yet"), None)
+
+
 def _events(doc) -> tuple[list[Event], Span | None]:
     denial = None
     for token in doc:
@@ -405,7 +496,7 @@ def _events(doc) -> tuple[list[Event], Span | None]:
         if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() in SAYING_LEMMAS | {"be", "have", "do"}:
             continue
         lemma = token.lemma_.lower()
-        negation = next((c for c in token.children if c.dep_ == "neg"), None)
+        negation = next((c for c in token.children if c.dep_ == "neg"), None) or _unfulfilled(token)
         # A verb under a denial ("denied that it had resumed", "denied issuing")
         # or called false is denied, not asserted.
         ancestors = list(token.ancestors)
@@ -424,6 +515,30 @@ def _events(doc) -> tuple[list[Event], Span | None]:
     return events, denial
 
 
+def _quote(doc) -> Quote | None:
+    """The source and what it said, where the sentence's main verb is a saying verb with a clause under it."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_.lower() not in SAYING_LEMMAS:
+        return None
+    subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    said = next((c for c in root.children if c.dep_ == "ccomp"), None)
+    if subject is None or said is None:
+        return None
+    # The source is its head word with what names it ("U.S. official"), not a relative
+    # clause about it ("who spoke on condition of anonymity").
+    naming = [t for t in subject.children if t.dep_ in {"compound", "amod", "poss", "nmod"}] + [subject]
+    source = " ".join(name_key(t.text) or t.lemma_.lower() for t in sorted(naming, key=lambda t: t.i)).strip()
+    words = list(said.subtree)
+    if said.i > root.i:
+        # Frame first: what was said runs to the sentence's end, with any "but …" the
+        # parser hangs on the saying verb.
+        start = words[0].i + (words[0].lower_ == "that")
+        text = doc[start:].text.rstrip(" .")
+    else:  # "…, police said."
+        text = doc[: words[-1].i + 1].text
+    return Quote(source, text) if source and len(text.split()) >= MIN_QUOTED_WORDS else None
+
+
 def extract(doc) -> Slots:
     """The slots of one parsed sentence."""
     events, denial = _events(doc)
@@ -432,7 +547,8 @@ def extract(doc) -> Slots:
         for t in doc
         if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"} and not t.is_stop and t.lemma_.lower() not in SAYING_LEMMAS
     )
-    return Slots(tuple(_quantities(doc)), tuple(_mentions(doc)), tuple(events), content, denial)
+    quantities = tuple(_quantities(doc) + _amounts(doc))
+    return Slots(quantities, tuple(_mentions(doc)), tuple(events), content, denial, _quote(doc))
 
 
 def parse_sentences(texts: Iterable[str]) -> dict[str, Slots]:
@@ -443,10 +559,14 @@ def parse_sentences(texts: Iterable[str]) -> dict[str, Slots]:
 
 
 def _compare_quantities(a: Slots, b: Slots, result: SlotComparison) -> None:
+    amounts_a = Counter(q.counted for q in a.quantities if q.is_amount)
+    amounts_b = Counter(q.counted for q in b.quantities if q.is_amount)
     for qa in a.quantities:
         for qb in b.quantities:
             if not qa.counted or qa.counted != qb.counted:
                 continue
+            if qa.is_amount and (amounts_a[qa.counted] > 1 or amounts_b[qb.counted] > 1 or qa.verb != qb.verb):
+                continue  # which of two sums is which is unknown; sums under other verbs are other facts
             result.shared_numbers += 1
             if qa.high < qb.low or qb.high < qa.low:
                 result.conflicts.append(
@@ -504,9 +624,17 @@ def _times_conflict(a: str, b: str) -> bool:
 
 def _compare_events(a: Slots, b: Slots, result: SlotComparison) -> None:
     seen: set[str] = set()
+    # A verb both sentences assert, or both do not ("denied issuing" and "has yet to
+    # issue"), is no conflict, though one of them also uses it elsewhere ("a statement
+    # issued on Telegram").
+    agreeing = {ea.lemma for ea in a.events for eb in b.events if ea.lemma == eb.lemma and ea.off == eb.off}
     for ea in a.events:
         for eb in b.events:
             if ea.lemma != eb.lemma or ea.lemma in seen or ea.lemma in DENIAL_LEMMAS:
+                continue
+            if ea.lemma in agreeing:
+                if ea.off == eb.off and ea.hedged != eb.hedged:
+                    result.compatible.append(f"hedge: '{ea.lemma}' is hedged in one sentence only")
                 continue
             if ea.negated != eb.negated:
                 seen.add(ea.lemma)
@@ -532,8 +660,6 @@ def _compare_events(a: Slots, b: Slots, result: SlotComparison) -> None:
                         f"'{ea.lemma}' is denied in {'A' if denied is ea else 'B'} and asserted in the other",
                     )
                 )
-            elif ea.hedged != eb.hedged:
-                result.compatible.append(f"hedge: '{ea.lemma}' is hedged in one sentence only")
     if not any(c.type in {"polarity", "attribution"} for c in result.conflicts):
         # "described the statement as fabricated" against "confirmed the statement":
         # one side calls false what the other asserts, with no shared verb.
@@ -562,6 +688,8 @@ def _widen(event: Event) -> Span:
 def compare(a: Slots, b: Slots) -> SlotComparison:
     """Compare the slots of two sentences: conflicts with spans, compatibilities, what they share."""
     result = SlotComparison(shared_content=len(a.content & b.content))
+    if a.quote and b.quote and a.quote.source == b.quote.source:
+        result.quoted = (a.quote, b.quote)
     _compare_quantities(a, b, result)
     _compare_mentions(a, b, result)
     _compare_events(a, b, result)
@@ -580,6 +708,13 @@ def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
         ]
         results.append(result)
     return results
+
+
+def read_texts(text_a: str, text_b: str, comparison: SlotComparison | None) -> tuple[str, str]:
+    """What the NLI model reads of a pair: what the shared source said, where both quote one, else the sentences."""
+    if comparison is not None and comparison.quoted:
+        return comparison.quoted[0].said, comparison.quoted[1].said
+    return text_a, text_b
 
 
 def _filled(span: Span, text: str) -> Span:

@@ -2,7 +2,7 @@
 
 :func:`nli.scoring.pipeline.score_articles` runs them in this order, one way:
 
-read → split → pair → label → compare → decide → group → stances → matrix
+read → split → pair → compare → label → decide → group → stances → matrix
 
 Each can be called, tested and timed alone.
 """
@@ -22,7 +22,7 @@ from nli.scoring.combiner import GATE_SIMILARITY, Combiner, decide
 from nli.scoring.pairing import CandidatePair, Pairing, Sentence, candidate_pairs
 from nli.scoring.report import Agreement, ArticleSummary, Claim, LabelledPair, SentenceRef, SkippedArticle
 from nli.scoring.sentences import article_claims
-from nli.scoring.slots import SlotComparison, compare_pairs
+from nli.scoring.slots import SlotComparison, compare_pairs, read_texts
 from nli.scoring.stance import Aggregator, StanceModel, embedded_body
 from nli.scoring.verdicts import (
     AGREEING,
@@ -142,6 +142,21 @@ def pair(
     return PairedSet(embeddings, candidate_pairs(list(sentences), embeddings, min_similarity, top_k, within_article))
 
 
+# --- compare ----------------------------------------------------------------------------
+
+
+def compare(
+    pairs: Sequence[CandidatePair], sentences: Sequence[Sentence], progress: Progress | None = None
+) -> dict[tuple[int, int], SlotComparison]:
+    """The slot comparison (numbers, dates, places, actors, polarity) of every pair."""
+    if progress:
+        progress("slots", 0, len(pairs))
+    comparisons = compare_pairs([(sentences[c.a].text, sentences[c.b].text) for c in pairs])
+    if progress:
+        progress("slots", len(pairs), len(pairs))
+    return {(c.a, c.b): comparison for c, comparison in zip(pairs, comparisons, strict=True)}
+
+
 # --- label ------------------------------------------------------------------------------
 
 
@@ -161,10 +176,16 @@ def label(
     pairs: Sequence[CandidatePair],
     sentences: Sequence[Sentence],
     nli: NLIBackend,
+    comparisons: dict[tuple[int, int], SlotComparison] | None = None,
     progress: Progress | None = None,
 ) -> PairProbabilities:
-    """NLI probabilities of every pair, both ways, in blocks."""
-    texts = [(sentences[c.a].text, sentences[c.b].text) for c in pairs]
+    """NLI probabilities of every pair, both ways, in blocks.
+
+    Where the slot comparison found both sentences reporting the same source, the model
+    reads what each says the source said (:func:`nli.scoring.slots.read_texts`).
+    """
+    comparisons = comparisons or {}
+    texts = [read_texts(sentences[c.a].text, sentences[c.b].text, comparisons.get((c.a, c.b))) for c in pairs]
     probs = predict_in_blocks(
         nli,
         texts + [(h, p) for p, h in texts],
@@ -175,21 +196,6 @@ def label(
     return PairProbabilities(
         {key: probs[k] for k, key in enumerate(keys)}, {key: probs[k + len(keys)] for k, key in enumerate(keys)}
     )
-
-
-# --- compare ----------------------------------------------------------------------------
-
-
-def compare(
-    pairs: Sequence[CandidatePair], sentences: Sequence[Sentence], progress: Progress | None = None
-) -> dict[tuple[int, int], SlotComparison]:
-    """The slot comparison (numbers, dates, places, actors, polarity) of every pair."""
-    if progress:
-        progress("slots", 0, len(pairs))
-    comparisons = compare_pairs([(sentences[c.a].text, sentences[c.b].text) for c in pairs])
-    if progress:
-        progress("slots", len(pairs), len(pairs))
-    return {(c.a, c.b): comparison for c, comparison in zip(pairs, comparisons, strict=True)}
 
 
 # --- decide -----------------------------------------------------------------------------

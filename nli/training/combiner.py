@@ -35,7 +35,7 @@ import numpy as np
 from nli.model.backends import NLIBackend, SentenceEncoder, predict_in_blocks
 from nli.outputs import write_text_atomic
 from nli.scoring.combiner import COMBINER_FILE, FEATURES, Combiner, pair_features
-from nli.scoring.slots import compare_pairs
+from nli.scoring.slots import compare_pairs, read_texts
 from nli.scoring.verdicts import CONTRADICTION, Thresholds, combine, contradiction_strength
 
 FIT_SELECT_SET = "lingnli-val"
@@ -128,14 +128,18 @@ def news_rows(data_dir: Path | None) -> list[dict]:
 def feature_table(
     rows: list[dict], nli: NLIBackend, encoder: SentenceEncoder
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The combiner's features of every row, and the model's probabilities in both directions."""
+    """The combiner's features of every row, and the model's probabilities in both directions.
+
+    The model reads each pair as ``nli score`` does: what a source said, where both sides quote the same one.
+    """
     pairs = [(r["premise"], r["hypothesis"]) for r in rows]
-    probs = predict_in_blocks(nli, pairs + [(h, p) for p, h in pairs], 256)
+    comparisons = compare_pairs(pairs)
+    read = [read_texts(p, h, c) for (p, h), c in zip(pairs, comparisons, strict=True)]
+    probs = predict_in_blocks(nli, read + [(h, p) for p, h in read], 256)
     forward, backward = probs[: len(pairs)], probs[len(pairs) :]
     premises = encoder.encode([p for p, _ in pairs])
     hypotheses = encoder.encode([h for _, h in pairs])
     similarity = (premises * hypotheses).sum(axis=1)
-    comparisons = compare_pairs(pairs)
     features = np.stack(
         [
             pair_features(f, b, float(s), c)

@@ -71,6 +71,35 @@ def test_label_gives_both_directions_of_every_pair():
     assert probabilities.forward[(0, 1)][2] == pytest.approx(0.9)
 
 
+class RecordingNLI(FixedNLI):
+    """FixedNLI that remembers what it was asked to read."""
+
+    def __init__(self):
+        self.read = []
+
+    def predict_proba(self, pairs, batch_size=32):
+        self.read += list(pairs)
+        return super().predict_proba(pairs, batch_size)
+
+
+def test_label_reads_what_a_shared_source_said_and_whole_sentences_otherwise():
+    told = "A U.S. official told Reuters that the rockets were fired at the base, but no one was hurt."
+    said = "A U.S. official said that Iraq fired five rockets at the base, but no one was hurt."
+    other = "Police said that Iraq fired five rockets at the base, but no one was hurt."
+    sentences = [Sentence("a", 0, told), Sentence("b", 0, said), Sentence("c", 0, other)]
+    paired = stages.pair(sentences, WordEncoder(), min_similarity=0.3, top_k=3)
+    comparisons = stages.compare(paired.to_label, sentences)
+    nli_model = RecordingNLI()
+    stages.label(paired.to_label, sentences, nli_model, comparisons)
+    assert comparisons[(0, 1)].quoted[0].source == "us official"
+    assert (
+        "the rockets were fired at the base, but no one was hurt",
+        "Iraq fired five rockets at the base, but no one was hurt",
+    ) in nli_model.read
+    # Another source: the sentences are read whole.
+    assert (told, other) in nli_model.read and comparisons[(0, 2)].quoted is None
+
+
 def test_decide_carries_a_verdict_to_every_copy_and_the_matrix_counts_each_cell():
     articles = [nli.Article("a", ARSON), nli.Article("b", ACCIDENT), nli.Article("c", ARSON)]
     split = stages.split(stages.read(articles))
