@@ -172,6 +172,14 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A sentence that reports what a source said: "A U.S. official told Reuters that …"."""
+
+    source: str  # the speaker's words that identify it ("us official"), names transliterated
+    said: str  # what the source said, without the frame
+
+
+@dataclass(frozen=True)
 class Slots:
     quantities: tuple[Quantity, ...]
     mentions: tuple[Mention, ...]
@@ -179,14 +187,6 @@ class Slots:
     content: frozenset[str]  # lemmas of content words
     denial: Span | None  # a denial or a falsity word anywhere in the sentence
     quote: Quote | None = None  # what a named source is reported to have said, when the sentence is that
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A sentence that reports what a source said: "A U.S. official told Reuters that …"."""
-
-    source: str  # the speaker's words that identify it ("us official"), names transliterated
-    said: str  # what the source said, without the frame
 
 
 @dataclass(frozen=True)
