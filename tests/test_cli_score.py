@@ -36,7 +36,7 @@ def report():
 
 @needs_model
 def test_json_document_has_the_documented_fields(report):
-    assert report["schema_version"] == "1.3"
+    assert report["schema_version"] == "1.4"
     assert [a["id"] for a in report["articles"]] == [
         "bay-tv",
         "coastal-wire",
@@ -225,3 +225,25 @@ def test_the_html_report_lists_updates_apart(tmp_path):
     html = out.read_text()
     assert 'id="updates"' in html
     assert "(2026-03-01T08:00:00Z): Twelve people" in html and "Twenty-three people" in html
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("word", "edit", "kind"), [("secretly", "publicly", "polarity"), ("billions", "millions", "number")]
+)
+def test_a_copied_sentence_with_one_fact_turned_is_a_contradiction(tmp_path, word, edit, kind):
+    # The model reads the edited copy as a paraphrase; the near copy's slot conflict decides.
+    sentence = (
+        "The exchange {word} moved the funds meant to back customer deposits to a trading firm run by its "
+        "founder, according to records seen by reporters in Hong Kong last week."
+    )
+    if kind == "number":
+        sentence = "The administration will seek the most bang for the {word} it has to rebuild roads and bridges."
+    document = score_jsonl(
+        tmp_path,
+        [{"id": "wire", "text": sentence.format(word=word)}, {"id": "copy", "text": sentence.format(word=edit)}],
+    )
+    (pair,) = document["contradictions"]
+    assert pair["decided_by"] == "near_copy_conflict" and pair["type"] == kind
+    assert document["thresholds"]["near_copy"] == {"similarity": 0.9, "changed_words": 4}
+    assert pair["model_contradiction"] < document["thresholds"]["contradiction_threshold"]

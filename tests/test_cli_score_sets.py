@@ -60,7 +60,7 @@ def test_every_set_gets_one_line_in_input_order_and_bad_sets_are_error_lines(ref
     assert "only one article" in lines[3]["error"][0]
     assert "'set' must be a non-empty string" in lines[4]["error"][0]
     assert "duplicate set id 'wire'" in lines[5]["error"][0]
-    assert lines[0]["schema_version"] == "1.3" and lines[0]["contradictions"]
+    assert lines[0]["schema_version"] == "1.4" and lines[0]["contradictions"]
     assert len(lines[1]["contradictions"]) == 1
     summary = json.loads((folder / "s.json").read_text())
     assert (summary["sets"], summary["scored"], summary["failed"]) == (7, 3, 4)

@@ -28,6 +28,7 @@ from nli.errors import InputError
 from nli.model.bundle import Model
 from nli.paths import NEWS_PAIRS
 from nli.scoring.articles import Article
+from nli.scoring.combiner import BY_NEAR_COPY
 from nli.scoring.options import ScoreOptions
 from nli.scoring.pipeline import score_articles
 from nli.scoring.report import Report
@@ -284,15 +285,18 @@ def decision_scores(pairs: list[NewsPair], model: Model, options: ScoreOptions |
     """Each pair's strongest contradiction probability through ``nli score``'s decision, at threshold 0.
 
     A pair is a contradiction at threshold ``t`` exactly when its score is at least
-    ``t``: one pass gives the decision's figures at every threshold. Gated pairs (no
-    shared event) and sets ``nli score`` refuses score 0.
+    ``t``: one pass gives the decision's figures at every threshold. A near copy's slot
+    conflict, which no threshold decides, scores 1; gated pairs (no shared event) and
+    sets ``nli score`` refuses score 0.
     """
     from dataclasses import replace
 
     options = replace(options or ScoreOptions(article_stances=False), threshold=0.0)
     return np.array(
         [
-            max((p.score for p in report.contradictions), default=0.0) if report else 0.0
+            max((1.0 if p.decided_by == BY_NEAR_COPY else p.score for p in report.contradictions), default=0.0)
+            if report
+            else 0.0
             for report in pair_reports(pairs, model, options)
         ]
     )

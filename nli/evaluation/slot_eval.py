@@ -84,7 +84,7 @@ def evaluate_decisions(path: Path = SLOT_PAIRS, model: str | Path | None = None)
         row = per_expected.setdefault(pair["expected"], {"n": 0, "model": 0, "combined": 0})
         row["n"] += 1
         for name, probs, slots, used in (("model", alone, None, None), ("combined", decided, comparison, combiner)):
-            verdict, _ = decide(probs[k], probs[k + len(pairs)], similarity, slots, thresholds, used)
+            verdict, _, _ = decide(probs[k], probs[k + len(pairs)], similarity, slots, thresholds, used)
             row[name] += (verdict == CONTRADICTION) == should
     return {"combiner": combiner is not None, "per_expected": dict(sorted(per_expected.items()))}
 

@@ -13,7 +13,7 @@ from nli.scoring.articles import DroppedLine, SkippedArticle
 from nli.scoring.slots import SlotComparison
 from nli.scoring.verdicts import CONTRADICTION
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 @dataclass

@@ -64,6 +64,12 @@ BOUNDS = {
     "as many as": "at_most",
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12}
+# Vague plurals of a scale ("hundreds of girls", "the billions it has"), each the range it
+# allows: from two of its unit to the next scale up; "tens of thousands" and "hundreds of
+# thousands" narrow it. "Millions" against "billions" is a changed figure.
+MAGNITUDES = {"dozens": 12, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12}
+MAGNITUDE_TOPS = {"dozens": 100, "hundreds": 1e3, "thousands": 1e6, "millions": 1e9, "billions": 1e12}
+MAGNITUDE_MULTIPLIERS = {"tens": 10, "hundreds": 100}
 # Sums of money and percentages, read from the text itself: spaCy's MONEY and PERCENT
 # spans leave the currency sign in or out ("$" + "5bn", "£" + "300") from one sentence to
 # the next.
@@ -107,6 +113,34 @@ CONFIRM_LEMMAS = {"confirm", "acknowledge", "admit", "announce", "claim", "verif
 HEDGE_WORDS = {"reportedly", "allegedly", "unconfirmed", "unclear", "unverified", "apparently", "purportedly"}
 # Verbs of saying: their subjects are sources, not actors of the event, and their
 # negation ("did not say") is about the source.
+# Words whose opposite, put in the place of one of them in an otherwise shared sentence,
+# reverses the fact ("opening up" / "closing", "secretly" / "publicly", "spur" / "hinder").
+# Lemmas; function words with many senses (up/down, before/after, more/less) are left out.
+OPPOSITE_PAIRS = (
+    ("rise", "fall"), ("increase", "decrease"), ("increase", "cut"), ("raise", "lower"), ("win", "lose"),
+    ("gain", "lose"), ("victory", "defeat"), ("high", "low"), ("most", "least"), ("approve", "reject"),
+    ("accept", "reject"), ("allow", "ban"), ("allow", "forbid"), ("open", "close"), ("alive", "dead"),
+    ("large", "small"), ("big", "small"), ("start", "end"), ("begin", "end"), ("arrive", "leave"),
+    ("support", "oppose"), ("agree", "refuse"), ("release", "arrest"), ("release", "detain"),
+    ("survive", "die"), ("expand", "shrink"), ("hire", "fire"), ("success", "failure"), ("succeed", "fail"),
+    ("successful", "unsuccessful"), ("legal", "illegal"), ("legally", "illegally"), ("guilty", "innocent"),
+    ("acquit", "convict"), ("true", "false"), ("strong", "weak"), ("positive", "negative"), ("buy", "sell"),
+    ("buyer", "seller"), ("import", "export"), ("secretly", "publicly"), ("secretly", "openly"),
+    ("privately", "publicly"), ("private", "public"), ("secret", "public"), ("official", "unofficial"),
+    ("officially", "unofficially"), ("spur", "hinder"), ("boost", "hinder"), ("boost", "hurt"),
+    ("accelerate", "slow"), ("include", "exclude"), ("rich", "poor"), ("majority", "minority"),
+    ("maximum", "minimum"), ("early", "late"), ("domestic", "foreign"), ("permanent", "temporary"),
+    ("safe", "dangerous"), ("profit", "loss"), ("surplus", "deficit"), ("lift", "impose"), ("join", "quit"),
+    ("enter", "exit"), ("ally", "enemy"), ("friend", "foe"), ("optimistic", "pessimistic"), ("good", "bad"),
+    ("best", "worst"), ("better", "worse"), ("cheap", "expensive"), ("rare", "common"), ("add", "remove"), ("keep", "remove"),
+    ("defend", "attack"), ("overestimate", "underestimate"), ("inflate", "deflate"), ("welcome", "condemn"),
+    ("praise", "criticize"), ("praise", "criticise"), ("strengthen", "weaken"), ("tighten", "loosen"),
+    ("tighten", "ease"), ("upgrade", "downgrade"), ("surge", "plunge"), ("soar", "plunge"), ("soar", "slump"),
+)  # fmt: skip
+OPPOSITES: dict[str, set[str]] = {}
+for _x, _y in OPPOSITE_PAIRS:
+    OPPOSITES.setdefault(_x, set()).add(_y)
+    OPPOSITES.setdefault(_y, set()).add(_x)
 SAYING_LEMMAS = {"say", "tell", "report", "state", "add", "write", "quote", "describe", "claim", "announce"}
 # Shorter reported clauses ("…, he said it") say too little to be read alone.
 MIN_QUOTED_WORDS = 4
@@ -135,8 +169,10 @@ class Quantity:
 
     @property
     def is_amount(self) -> bool:
-        """A sum of money or a percentage (:func:`_amounts`), not a count of things."""
-        return self.counted is not None and (self.counted == "percent" or self.counted.startswith("money:"))
+        """A sum of money, a percentage (:func:`_amounts`) or a vague magnitude of nothing named, not a count of things."""
+        return self.counted is not None and (
+            self.counted in {"percent", "magnitude"} or self.counted.startswith("money:")
+        )
 
     @property
     def revisable(self) -> bool:
@@ -152,6 +188,13 @@ class Mention:
     key: str  # normalized: ASCII, lower case, no "the", no possessive
     role: tuple[str, str]  # (dependency or preposition, lemma of the head word)
     span: Span
+    # The preposition with the word above a noun it hangs from: "the sector in Spain"
+    # under "spur" is also ("in", "spur"), where the parser attaches "in the U.S." of
+    # the same sentence to the verb.
+    outer_role: tuple[str, str] | None = None
+
+    def same_role(self, other: Mention) -> bool:
+        return self.role == other.role or self.role == other.outer_role or self.outer_role == other.role
 
 
 @dataclass(frozen=True)
@@ -180,6 +223,19 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Opposable:
+    """A word with an opposite (:data:`OPPOSITES`), and whether its clause negates it."""
+
+    lemma: str
+    negated: bool
+    span: Span
+    # Where it stands: its dependency and the lemma of its head. Two opposites are in
+    # conflict only in the same place ("secretly moved" / "publicly moved"), not "since
+    # early February" against "late on Sunday".
+    role: tuple[str, str] = ("", "")
+
+
+@dataclass(frozen=True)
 class Slots:
     quantities: tuple[Quantity, ...]
     mentions: tuple[Mention, ...]
@@ -187,6 +243,7 @@ class Slots:
     content: frozenset[str]  # lemmas of content words
     denial: Span | None  # a denial or a falsity word anywhere in the sentence
     quote: Quote | None = None  # what a named source is reported to have said, when the sentence is that
+    opposables: tuple[Opposable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,6 +275,9 @@ class SlotComparison:
     # instead of the whole sentences (the frames differ in ways that do not matter:
     # "told Reuters that" against "said that").
     quoted: tuple[Quote, Quote] | None = None
+    # How many words that can carry a fact one sentence has and the other lacks
+    # (:func:`nli.scoring.pairing.fact_signature`); None when compared without the texts.
+    changed_words: int | None = None
 
     @property
     def shares_event(self) -> bool:
@@ -379,6 +439,41 @@ def _amounts(doc) -> list[Quantity]:
     return found
 
 
+def _magnitudes(doc) -> list[Quantity]:
+    """Vague plurals of a scale: "hundreds of girls", "tens of thousands of homes", "the billions it has".
+
+    What they count is the noun after "of" (a currency word counts money); with no
+    such noun it is "magnitude", compared as amounts are: one each side, same verb.
+    """
+    found = []
+    for token in doc:
+        word = token.lower_
+        following = doc[token.i + 1 : token.i + 3]
+        if word not in MAGNITUDES or (
+            len(following) == 2 and following[0].lower_ == "of" and following[1].lower_ in MAGNITUDES
+        ):
+            continue  # "hundreds" in "hundreds of thousands" multiplies the next word
+        unit, top, start = MAGNITUDES[word], MAGNITUDE_TOPS.get(word, math.inf), token.i
+        if token.i >= 2 and doc[token.i - 1].lower_ == "of" and doc[token.i - 2].lower_ in MAGNITUDE_MULTIPLIERS:
+            start = token.i - 2
+            unit, top = (
+                unit * MAGNITUDE_MULTIPLIERS[doc[start].lower_],
+                unit * 10 * MAGNITUDE_MULTIPLIERS[doc[start].lower_],
+            )
+        noun = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        counted_token = next((c for c in noun.children if c.dep_ == "pobj"), None) if noun is not None else None
+        if counted_token is None:
+            counted, end = "magnitude", token.i + 1
+        else:
+            lemma = counted_token.lemma_.lower()
+            counted = "money:" + CURRENCY_WORDS[lemma] if lemma in CURRENCY_WORDS else PEOPLE.get(lemma, lemma)
+            end = counted_token.i + 1
+        bound, begin = _bound_before(doc, start)
+        low, high = (2 * unit, top) if bound == "exact" else _interval(2 * unit, bound)
+        found.append(Quantity(low, high, counted, _span(doc, begin, end), _verb_of(token)))
+    return found
+
+
 def _currency(unit: str) -> str:
     unit = unit.lower()
     return CURRENCY_SIGNS.get(unit) or CURRENCY_WORDS[unit]
@@ -430,14 +525,22 @@ def _verb_of(token) -> str | None:
     return None
 
 
-def _role(token) -> tuple[str, str]:
-    """What governs a name: its dependency and head, looking through prepositions and compounds."""
+def _role(token) -> tuple[tuple[str, str], tuple[str, str] | None]:
+    """What governs a name: its dependency and head, looking through prepositions and compounds.
+
+    The second role is the preposition with the word above its head, where the head
+    is a noun (see :attr:`Mention.outer_role`).
+    """
     while token.dep_ in {"compound", "amod", "poss", "appos", "conj", "flat"} and token.head is not token:
         token = token.head
     head = token.head
     if token.dep_ == "pobj" and head.dep_ == "prep":
-        return head.lemma_.lower(), head.head.lemma_.lower()
-    return token.dep_, head.lemma_.lower()
+        noun = head.head
+        outer = (
+            (head.lemma_.lower(), noun.head.lemma_.lower()) if noun.pos_ == "NOUN" and noun.head is not noun else None
+        )
+        return (head.lemma_.lower(), noun.lemma_.lower()), outer
+    return (token.dep_, head.lemma_.lower()), None
 
 
 def _mentions(doc) -> list[Mention]:
@@ -453,7 +556,8 @@ def _mentions(doc) -> list[Mention]:
             continue
         key = name_key(ent.text) if kind != "date_time" else _time_key(ent.text)
         if key:
-            found.append(Mention(kind, key, _role(ent.root), Span(ent.start_char, ent.end_char, ent.text)))
+            role, outer_role = _role(ent.root)
+            found.append(Mention(kind, key, role, Span(ent.start_char, ent.end_char, ent.text), outer_role))
     return found
 
 
@@ -515,6 +619,25 @@ def _events(doc) -> tuple[list[Event], Span | None]:
     return events, denial
 
 
+def _opposable_word(token) -> str | None:
+    """The token's entry in :data:`OPPOSITES`: its lemma, its own form, or the verb of a gerund noun ("bond buying")."""
+    lower = token.lower_
+    stems = [lower[:-3], lower[:-3] + "e", lower[:-4]] if lower.endswith("ing") and len(lower) > 5 else []
+    return next((w for w in (token.lemma_.lower(), lower, *stems) if w in OPPOSITES), None)
+
+
+def _opposables(doc) -> list[Opposable]:
+    found = []
+    for token in doc:
+        word = _opposable_word(token)
+        if word:
+            # "did not rise" is negated; so is "failed to rise" and "not secretly".
+            negated = any(c.dep_ == "neg" for c in (*token.children, *token.head.children)) or bool(_unfulfilled(token))
+            role = (token.dep_, token.head.lemma_.lower())
+            found.append(Opposable(word, negated, _span(doc, token.i, token.i + 1), role))
+    return found
+
+
 def _quote(doc) -> Quote | None:
     """The source and what it said, where the sentence's main verb is a saying verb with a clause under it."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
@@ -547,8 +670,10 @@ def extract(doc) -> Slots:
         for t in doc
         if t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"} and not t.is_stop and t.lemma_.lower() not in SAYING_LEMMAS
     )
-    quantities = tuple(_quantities(doc) + _amounts(doc))
-    return Slots(quantities, tuple(_mentions(doc)), tuple(events), content, denial, _quote(doc))
+    quantities = tuple(_quantities(doc) + _amounts(doc) + _magnitudes(doc))
+    return Slots(
+        quantities, tuple(_mentions(doc)), tuple(events), content, denial, _quote(doc), tuple(_opposables(doc))
+    )
 
 
 def parse_sentences(texts: Iterable[str]) -> dict[str, Slots]:
@@ -594,7 +719,7 @@ def _compare_mentions(a: Slots, b: Slots, result: SlotComparison) -> None:
                 result.compatible.append(f"name: {ma.span.text} ~ {matched[0].span.text}")
     for ma in a.mentions:
         for mb in b.mentions:
-            if ma.role != mb.role or ma.role[0] in {"nsubj", "nsubjpass"} and ma.role[1] in SAYING_LEMMAS:
+            if not ma.same_role(mb) or ma.role[0] in {"nsubj", "nsubjpass"} and ma.role[1] in SAYING_LEMMAS:
                 continue
             if ma.kind == "date_time" and mb.kind == "date_time":
                 if _times_conflict(ma.key, mb.key):
@@ -678,6 +803,24 @@ def _compare_events(a: Slots, b: Slots, result: SlotComparison) -> None:
                 )
 
 
+def _compare_opposites(a: Slots, b: Slots, result: SlotComparison) -> None:
+    """A word in one sentence whose opposite stands in the other in the same place, each absent from the other sentence."""
+    if result.shared_content < 2:
+        return
+    words_a, words_b = {o.lemma for o in a.opposables}, {o.lemma for o in b.opposables}
+    for oa in a.opposables:
+        for ob in b.opposables:
+            if ob.lemma in OPPOSITES[oa.lemma] and oa.lemma not in words_b and ob.lemma not in words_a:
+                if oa.negated != ob.negated or (oa.role[0] != ob.role[0] and oa.role[1] != ob.role[1]):
+                    continue  # "did not rise" and "fell" agree
+                result.conflicts.append(
+                    SlotConflict(
+                        "polarity", oa.span, ob.span, f"'{oa.span.text}' against its opposite '{ob.span.text}'"
+                    )
+                )
+                return
+
+
 def _widen(event: Event) -> Span:
     """The verb with its negation or denial cue, when the cue comes first and is near."""
     if event.cue and event.cue.start < event.span.start and event.span.start - event.cue.end < 40:
@@ -693,15 +836,19 @@ def compare(a: Slots, b: Slots) -> SlotComparison:
     _compare_quantities(a, b, result)
     _compare_mentions(a, b, result)
     _compare_events(a, b, result)
+    _compare_opposites(a, b, result)
     return result
 
 
 def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
     """Compare every (a, b) sentence pair, parsing each distinct sentence once, with spans filled in."""
+    from nli.scoring.pairing import fact_signature
+
     slots = parse_sentences(text for pair in pairs for text in pair)
     results = []
     for text_a, text_b in pairs:
         result = compare(slots[text_a], slots[text_b])
+        result.changed_words = len(set(fact_signature(text_a)) ^ set(fact_signature(text_b)))
         result.conflicts = [
             SlotConflict(c.type, _filled(c.a, text_a), _filled(c.b, text_b), c.detail, c.revisable)
             for c in result.conflicts

@@ -18,7 +18,15 @@ from nli.errors import InputError
 from nli.model.backends import NLIBackend, SentenceEncoder, predict_in_blocks
 from nli.scoring.articles import Article, as_articles, clean_articles, parse_article_date
 from nli.scoring.claims import ARTICLE_STANCE_CLAIMS, add_article_stances, group_claims
-from nli.scoring.combiner import GATE_SIMILARITY, Combiner, decide
+from nli.scoring.combiner import (
+    BY_COMBINER,
+    BY_MODEL,
+    GATE_SIMILARITY,
+    NEAR_COPY_CHANGED_WORDS,
+    NEAR_COPY_SIMILARITY,
+    Combiner,
+    decide,
+)
 from nli.scoring.pairing import CandidatePair, Pairing, Sentence, candidate_pairs
 from nli.scoring.report import Agreement, ArticleSummary, Claim, LabelledPair, SentenceRef, SkippedArticle
 from nli.scoring.sentences import article_claims
@@ -220,13 +228,19 @@ class Decision:
 
     @property
     def rule(self) -> str:
-        return "combiner" if self.combiner else "model"
+        """The thresholded rule: the combiner, or the model alone (a near copy's slot conflict needs no threshold)."""
+        return BY_COMBINER if self.combiner else BY_MODEL
 
     def to_dict(self, compare_slots: bool) -> dict:
         return {
             "decided_by": self.rule,
             "contradiction_threshold": self.combiner_threshold if self.combiner else self.thresholds.contradiction,
             "gate_similarity": GATE_SIMILARITY if compare_slots else None,
+            "near_copy": (
+                {"similarity": NEAR_COPY_SIMILARITY, "changed_words": NEAR_COPY_CHANGED_WORDS}
+                if compare_slots
+                else None
+            ),
             "combiner": self.combiner.to_dict() if self.combiner else None,
         }
 
@@ -288,7 +302,7 @@ def decide_pairs(
                 comparisons.get(key),
             )
             model_strength = contradiction_strength(forward, backward, decision.thresholds.rule)
-            verdict, score = decide(
+            verdict, score, decided_by = decide(
                 forward,
                 backward,
                 c.similarity,
@@ -297,7 +311,6 @@ def decide_pairs(
                 decision.combiner,
                 decision.combiner_threshold,
             )
-            decided_by = decision.rule if comparison is not None else "model"
             if verdict == CONTRADICTION:
                 update = revised_figure(comparison, refs[c.a], refs[c.b], dated)
                 verdict = UPDATE if update else verdict

@@ -6,7 +6,9 @@ negation inserted or removed, an assertion turned into a denial, or an antonym. 
 such edit is a contradiction. A model trained on those alone learns that any change
 contradicts, so every article also gives edits that keep the meaning (a number
 written in words, a compatible bound, a name shortened to its surname, a trailing
-modifier dropped) as entailment, the reverse of a dropped modifier (a fact added) and
+modifier dropped, an organisation named with another generic head or by its
+initials, a name transliterated another way, the attribution moved to the end) as
+entailment, the reverse of a dropped modifier (a fact added) and
 another sentence of the same article as neutral; the recipe adds people-judged
 paraphrases (MRPC train) beside them.
 
@@ -226,6 +228,88 @@ def drop_modifier(doc: Doc, entities: dict[str, list[str]], rng: random.Random) 
     return text if len(text.split()) >= 5 else None
 
 
+# Generic heads that outlets swap for one another in the name of one organisation
+# ("Security Media Cell" / "Security Media Group"): the same actor, not a changed one.
+ORGANISATION_HEADS = (
+    ("Group", "Cell", "Unit", "Network"),
+    ("Organisation", "Organization"),
+    ("Company", "Corporation", "Corp", "Inc", "Holdings"),
+    ("Ministry", "Department"),
+    ("Council", "Committee"),
+)
+# Transliteration variants of one name (Rumalyn / Rumalin, Andrey / Andrei, Yousef / Yusef,
+# Mohammed / Mohamed, Khalid / Halid), as regular expressions over the name after its initial.
+RESPELLINGS = (
+    (re.compile(r"y$"), "i"),
+    (re.compile(r"i$"), "y"),
+    (re.compile(r"yn$"), "in"),
+    (re.compile(r"in$"), "yn"),
+    (re.compile(r"ou"), "u"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"([bdfglmnprst])\1"), r"\1"),
+    (re.compile(r"kh"), "h"),
+)
+
+
+def organisation_variant(doc: Doc, entities: dict[str, list[str]], rng: random.Random) -> str | None:
+    """An organisation named with another generic head, or by its initials: the same actor (entailment).
+
+    A head is swapped wherever it closes a capitalised name ("the Security Media Cell"),
+    which spaCy's small pipeline often leaves untagged.
+    """
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        alternatives = sorted({h for group in ORGANISATION_HEADS if token.text in group for h in group} - {token.text})
+        if alternatives and before.text[:1].isupper() and before.is_alpha and not before.is_sent_start:
+            return _replace(doc, token.idx, token.idx + len(token.text), rng.choice(alternatives))
+    for span in doc.ents:
+        words = [t.text for t in span if t.is_alpha]
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        if (
+            span.label_ == "ORG"
+            and 3 <= len(initials) <= 5
+            and words[0].lower() != "the"
+            and all(w[0].isupper() or w in ("of", "for") for w in words)
+        ):
+            return _replace(doc, span.start_char, span.end_char, initials)
+    return None
+
+
+def respell_name(doc: Doc, entities: dict[str, list[str]], rng: random.Random) -> str | None:
+    """A person or place transliterated another way (Rumalyn → Rumalin): the same one (entailment)."""
+    tokens = [t for t in doc if t.ent_type_ in ("PERSON", "GPE") and t.is_alpha and len(t) >= 5]
+    rng.shuffle(tokens)
+    for token in tokens:
+        rules = list(RESPELLINGS)
+        rng.shuffle(rules)
+        for pattern, replacement in rules:
+            # The initial stays: a reader still recognises the name.
+            respelled = token.text[0] + pattern.sub(replacement, token.text[1:], count=1)
+            if respelled != token.text:
+                return _replace(doc, token.idx, token.idx + len(token.text), respelled)
+    return None
+
+
+def move_attribution(doc: Doc, entities: dict[str, list[str]], rng: random.Random) -> str | None:
+    """'Police said that 15 were held.' → '15 were held, police said.': the same report (entailment)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.text.lower() not in SAYING_VERBS or any(t.is_quote for t in doc):
+        return None
+    subjects = [c for c in root.children if c.dep_ == "nsubj" and c.i < root.i]
+    clauses = [c for c in root.children if c.dep_ == "ccomp" and c.i > root.i]
+    if not subjects or not clauses or subjects[0].left_edge.i != 0:
+        return None
+    clause = [t for t in clauses[0].subtree if not (t.dep_ == "mark" and t.head == clauses[0])]
+    clause_text = "".join(t.text_with_ws for t in clause).strip().rstrip(".,")
+    if len(clause_text.split()) < 4:
+        return None
+    subject = doc[subjects[0].left_edge.i : subjects[0].right_edge.i + 1]
+    named = subject[0].pos_ == "PROPN" or subject[0].ent_type_
+    subject_text = subject.text if named else subject.text[0].lower() + subject.text[1:]
+    return f"{clause_text[0].upper()}{clause_text[1:]}, {subject_text} {root.text}."
+
+
 CONTRADICTING: dict[str, Edit] = {
     "number": change_number,
     "year": change_year,
@@ -239,6 +323,9 @@ PRESERVING: dict[str, Edit] = {
     "bound": compatible_bound,
     "surname": surname_only,
     "drop_modifier": drop_modifier,
+    "organisation": organisation_variant,
+    "respelling": respell_name,
+    "attribution_moved": move_attribution,
 }
 
 

@@ -9,8 +9,19 @@ import pytest
 from conftest import MODEL_DIR
 
 from nli.errors import ModelError
-from nli.scoring.combiner import COMBINER_FILE, FEATURES, Combiner, pair_features
+from nli.scoring.combiner import (
+    BY_COMBINER,
+    BY_NEAR_COPY,
+    COMBINER_FILE,
+    FEATURES,
+    NEAR_COPY_CHANGED_WORDS,
+    NEAR_COPY_SIMILARITY,
+    Combiner,
+    decide,
+    pair_features,
+)
 from nli.scoring.slots import SlotComparison, SlotConflict, Span
+from nli.scoring.verdicts import CONTRADICTION, Thresholds
 
 
 def test_a_model_without_a_combiner_has_none(tmp_path):
@@ -55,3 +66,29 @@ def test_the_shipped_combiner_rises_with_the_models_contradiction_and_with_a_num
         pair_features(forward, backward, 0.7, plain)
     )
     assert json.loads((MODEL_DIR / COMBINER_FILE).read_text())["fit"]["rows"] >= 1000
+
+
+def _near_copy(changed_words: int, revisable: bool = False) -> SlotComparison:
+    conflict = SlotConflict("polarity", Span(0, 7, "opening"), Span(0, 7, "closing"), "", revisable)
+    return SlotComparison([conflict], [], 1, 0, 8, changed_words=changed_words)
+
+
+@pytest.mark.parametrize(
+    ("similarity", "comparison", "decided_by"),
+    [
+        (0.95, _near_copy(2), BY_NEAR_COPY),
+        (NEAR_COPY_SIMILARITY - 0.01, _near_copy(2), BY_COMBINER),  # not alike enough
+        (0.95, _near_copy(NEAR_COPY_CHANGED_WORDS + 1), BY_COMBINER),  # too much rewritten
+        (0.95, _near_copy(2, revisable=True), BY_COMBINER),  # a toll that later reports revise
+        (0.95, SlotComparison([], [], 1, 0, 8, changed_words=1), BY_COMBINER),  # nothing in conflict
+    ],
+)
+def test_a_slot_conflict_inside_a_near_copy_decides_whatever_the_model_reads(similarity, comparison, decided_by):
+    # The model reads the edited copy as a paraphrase; the combiner alone would not flag it.
+    paraphrase = np.array([0.9, 0.08, 0.02])
+    combiner = Combiner(np.zeros(len(FEATURES)), -3.0, 0.4)
+    verdict, strength, rule = decide(paraphrase, paraphrase, similarity, comparison, Thresholds(), combiner)
+    assert rule == decided_by
+    assert (verdict == CONTRADICTION) == (decided_by == BY_NEAR_COPY)
+    if rule == BY_NEAR_COPY:
+        assert strength == pytest.approx(float(combiner.probability(np.zeros(len(FEATURES)))[0]))

@@ -82,6 +82,20 @@ def test_different_names_are_not_one(a, b):
             "The company guided for sales of 4 billion dollars in 2023.",
             "number",
         ),
+        # Vague magnitudes: "billions" is not "millions", "dozens" is not "hundreds".
+        ("It will get the most for the billions it has.", "It will get the most for the millions it has.", "number"),
+        ("Hundreds of girls fell sick in schools.", "Dozens of girls fell sick in schools.", "number"),
+        ("Tens of thousands of homes lost power.", "Hundreds of thousands of homes lost power.", "number"),
+        # A word against its opposite in an otherwise shared sentence.
+        ("The airline is opening a route to Asia.", "The airline is closing a route to Asia.", "polarity"),
+        ("The exchange secretly transferred the funds.", "The exchange publicly transferred the funds.", "polarity"),
+        ("The bank will conduct emergency bond buying.", "The bank will conduct emergency bond selling.", "polarity"),
+        # The parser hangs "in the U.S." from the verb and "in Spain" from the noun before it.
+        (
+            "It will use the billions it has to spur the semiconductor sector in the U.S. in the years ahead.",
+            "It will use the billions it has to spur the semiconductor sector in Spain in the years ahead.",
+            "place",
+        ),
     ],
 )
 def test_conflicting_slots_are_found_with_their_type(a, b, kind):
@@ -102,6 +116,17 @@ def test_conflicting_slots_are_found_with_their_type(a, b, kind):
         # Which of two sums is which is unknown; a sum under another verb is another fact.
         ("Sales rose 12% and profit 5%.", "Sales rose 15%."),
         ("He paid $20 for the car.", "He sold the car for $30."),
+        # A vague magnitude holds the figure it stands for.
+        ("Hundreds of girls fell sick in schools.", "300 girls fell sick in schools."),
+        ("Tens of thousands of homes lost power.", "About 40,000 homes lost power."),
+        # An opposite under a negation says the same; so do both words in both sentences.
+        ("Prices did not rise in March.", "Prices fell in March."),
+        ("Stocks rose on Monday as oil prices fell.", "Stocks fell on Monday as oil prices rose."),
+        # Opposites in different places of the two sentences speak of different things.
+        (
+            "The attack is the first since early February, when the groups stopped their attacks.",
+            "The group said it referred to the attack late on Sunday, when the groups fired rockets.",
+        ),
         # Neither asserts it: a denial and "yet to" agree, though A also uses the verb plainly.
         (
             "The faction denied issuing a statement, a statement it issued on Telegram said.",

@@ -10,7 +10,10 @@ from nli.training.minimal_edits import (
     change_year,
     compatible_bound,
     minimal_edit_pairs,
+    move_attribution,
     number_in_words,
+    organisation_variant,
+    respell_name,
     swap_antonym,
     swap_entity,
     toggle_negation,
@@ -47,6 +50,33 @@ def test_preserving_edits_keep_the_fact(docs):
     assert "3" in number_in_words(docs[2], {}, rng)
     bound = compatible_bound(docs[0], {}, rng)
     assert any(phrase in bound for phrase in ("more than", "at least", "over"))
+
+
+def test_rewordings_of_one_actor_keep_the_fact():
+    from nli.scoring.slots import spacy_pipeline
+
+    cell, agency, hospital, person = spacy_pipeline().pipe(
+        [
+            "The Security Media Cell said three rockets hit the base on Monday.",
+            "Officials at the World Health Organization said the outbreak had killed 40 people.",
+            "Doctors at Massachusetts General Hospital managed to unblock the arteries.",
+            "Mohammed Rumalyn, a ministry spokesman, told reporters the talks had failed.",
+        ]
+    )
+    rng = random.Random(0)
+    assert organisation_variant(cell, {}, rng).startswith("The Security Media ")
+    assert "Cell" not in organisation_variant(cell, {}, rng)
+    assert "World Health Organisation" in organisation_variant(agency, {}, rng)
+    assert organisation_variant(hospital, {}, rng).startswith("Doctors at MGH managed")
+    respelled = respell_name(person, {}, rng)
+    assert respelled != person.text and respelled.split()[0][0] == "M" and "ministry spokesman" in respelled
+    assert move_attribution(docs_text(ARTICLE[0]), {}, rng).endswith(", police said.")
+
+
+def docs_text(text: str):
+    from nli.scoring.slots import spacy_pipeline
+
+    return spacy_pipeline()(text)
 
 
 def test_every_pair_has_a_label_and_a_rule(docs):
