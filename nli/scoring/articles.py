@@ -350,26 +350,50 @@ URL = re.compile(r"https?://\S+|www\.\S+")
 # Scraper metadata glued to the front of a line: "date 2024-04-22 <title>".
 METADATA_PREFIX = re.compile(r"^\s*date:?\s+\d{4}-\d{2}-\d{2}\S*\s*", re.I)
 BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("byline", re.compile(r"^(by|editor|edited by|written by|author|reporter)\s*[:|]?\s+\S", re.I)),
+    # "Editor: Lena Marsh", "Reporter | Sam Lee": a role with a colon or a bar. "By …" is a
+    # byline only as a list of names (BY_NAMES): "By the next day, …", "By contrast, …" and
+    # "Reporter who accused …" are sentences of the story.
+    ("byline", re.compile(r"^(editor|edited by|written by|author|reporter)\s*[:|]\s*\S", re.I)),
     ("reporting credit", re.compile(r"^\(?\s*(reporting|additional reporting|writing|editing) by\b", re.I)),
     ("follow us", re.compile(r"^(follow|join|subscribe|sign up|like) (us|our)\b|\bfollow us on\b", re.I)),
-    ("see also", re.compile(r"^(see also|read more|related|more on this|also read|recommended)\b", re.I)),
+    # A label with a colon, or a link line without a sentence's end: "Related charges were
+    # filed." and "Credit card debt rose 5%." are the story's sentences.
+    (
+        "see also",
+        re.compile(r"^(see also|read more|related|more on this|also read|recommended)\b\s*(:.*|[^.!?]*)$", re.I),
+    ),
     (
         "comment policy",
         re.compile(r"\b(comments? (are|is) (moderated|closed)|comment policy|community guidelines)\b", re.I),
     ),
     (
         "image credit",
-        re.compile(r"^(photo|image|picture|file photo|credit|source: getty|illustration)\b.{0,80}$", re.I),
+        re.compile(
+            r"^((photo|image|picture|file photo|illustration)s?( credit)?\s*[:|©]|credit\s*:|source:\s*getty"
+            r"|(photo|image|picture|illustration)s?\s+(by|courtesy of)\b).{0,80}$",
+            re.I,
+        ),
     ),
     ("image credit", re.compile(r"\b(file photo|photo credit|getty images|/ afp|/ reuters)\.?$", re.I)),
-    ("timestamp", re.compile(r"^(last )?(update[ds]?|published|posted|modified|date)\b\s*:?.{0,60}$", re.I)),
+    # "Published: 14 May 2025", "Updated 3:00 PM EST"; not "Updated figures showed 40 were killed."
+    (
+        "timestamp",
+        re.compile(r"^(last )?(update[ds]?|published|posted|modified|date)\b\s*(:.{0,60}|(?=.*\d)[^.!?]{0,50})$", re.I),
+    ),
     ("timestamp", re.compile(r"^\W*\d{4}-\d{2}-\d{2}(t[\d:+\-.z]+)?\W*$", re.I)),
     ("timestamp", re.compile(r"^\W*\d{1,2}[:.]\d{2}\s*(am|pm|gmt|utc)?\W*$", re.I)),
     ("reading time", re.compile(r"^\d+\s*(-| )?min(ute)?s?( read)?\b", re.I)),
     ("contact line", re.compile(r"\S+@\S+\.\w+|\+\d[\d ]{7,}")),
     ("navigation", re.compile(r"^\W*[\w ]{0,30}\s*\|\s*[\w :]*$")),
 ]
+
+
+# "By Nadia Ferreira, Harbour Herald", "BY RORY PLATT and ANN NG | Reuters": capitalised
+# names after "By", then at most a short credit after a comma, bar or dash.
+NAME_WORD = r"(?:[A-Z][\w.'’-]*|and|&|de|van|von|al|bin)"
+BY_NAMES = re.compile(
+    rf"^(?i:by|written by|edited by)\s+[A-Z][\w.'’-]*(?:\s+{NAME_WORD}){{0,5}}\s*(?:[,|/–—-]\s*[^.!?]{{0,60}})?$"
+)
 
 
 def _drop_reason(line: str, title: str | None, seen: set[str]) -> str | None:
@@ -383,6 +407,8 @@ def _drop_reason(line: str, title: str | None, seen: set[str]) -> str | None:
         return "repeated title"
     if norm in seen:
         return "repeated line"
+    if BY_NAMES.match(stripped):
+        return "byline"
     for reason, pattern in BOILERPLATE_PATTERNS:
         if pattern.search(stripped):
             return reason

@@ -130,3 +130,44 @@ def test_cleaning_drops_boilerplate_and_records_why():
     ):
         assert expected in reasons, expected
     assert all(d.line > 0 for d in cleaned.dropped)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jane Doe",
+        "BY RORY PLATT",
+        "By Nadia Ferreira, Harbour Herald",
+        "By Jane Doe and Sam Lee | Reuters",
+        "By Jamal al-Badrani",
+        "Editor : Selin Atay",
+        "Reporter: Sam Lee",
+    ],
+)
+def test_bylines_are_dropped(line):
+    cleaned = clean_article(Article(id="s", text=f"Storm hits coast\n\n{line}\n\nThe storm made landfall on Tuesday."))
+    assert [d.reason for d in cleaned.dropped] == ["title", "byline"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Real news sentences (ClaimDiff, Check-COVID) that an earlier rule took for bylines ...
+        "By the next day, that admonition was gone as the president ordered new deployments.",
+        "By contrast, Obama has pushed to use that savings mostly to reduce the deficit.",
+        "By January-end, Boeing had delivered 350 of the 737 MAX family jets to customers.",
+        "By Monday, prices fell.",
+        "Reporter who accused the campaign manager of battery may still pursue a defamation case.",
+        # ... or for a credit, a timestamp or a link line.
+        "Credit card debt rose 5% in March.",
+        "Image of the president was shown on state television.",
+        "Updated figures showed 40 people were killed.",
+        "Published reports said the mayor had resigned.",
+        "Related charges were filed against two others.",
+    ],
+)
+def test_sentences_that_begin_like_boilerplate_are_kept(sentence):
+    cleaned = clean_article(
+        Article(id="s", text=f"Storm hits coast\n\n{sentence}\n\nThe storm made landfall on Tuesday.")
+    )
+    assert [d.reason for d in cleaned.dropped] == ["title"] and sentence in cleaned.body
