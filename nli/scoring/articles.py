@@ -355,7 +355,8 @@ BOILERPLATE_PATTERNS: list[tuple[str, re.Pattern]] = [
     # "Reporter who accused …" are sentences of the story.
     ("byline", re.compile(r"^(editor|edited by|written by|author|reporter)\s*[:|]\s*\S", re.I)),
     ("reporting credit", re.compile(r"^\(?\s*(reporting|additional reporting|writing|editing) by\b", re.I)),
-    ("follow us", re.compile(r"^(follow|join|subscribe|sign up|like) (us|our)\b|\bfollow us on\b", re.I)),
+    # "Like us on Facebook", not "Like our neighbours, we were worried."
+    ("follow us", re.compile(r"^(follow|join|subscribe|sign up) (us|our)\b|^like us on\b|\bfollow us on\b", re.I)),
     # A label with a colon, or a link line without a sentence's end: "Related charges were
     # filed." and "Credit card debt rose 5%." are the story's sentences.
     (

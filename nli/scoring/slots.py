@@ -224,7 +224,7 @@ class Quote:
 
 @dataclass(frozen=True)
 class Opposable:
-    """A word with an opposite (:data:`OPPOSITES`), and whether its clause negates it."""
+    """A word with an opposite (:data:`OPPOSITES`), and whether a negation governs it."""
 
     lemma: str
     negated: bool
@@ -626,13 +626,26 @@ def _opposable_word(token) -> str | None:
     return next((w for w in (token.lemma_.lower(), lower, *stems) if w in OPPOSITES), None)
 
 
+def _in_negated_clause(token) -> bool:
+    """Whether a negation governs the token: on it or on the words above it, up to its clause's verb.
+
+    "did not rise", "failed to rise", "not secretly", and "did not result in a higher
+    probability" (the verb above "higher" is negated).
+    """
+    for candidate in (token, *token.ancestors):
+        if any(c.dep_ == "neg" for c in candidate.children) or _unfulfilled(candidate):
+            return True
+        if candidate.pos_ in {"VERB", "AUX"}:
+            return False
+    return False
+
+
 def _opposables(doc) -> list[Opposable]:
     found = []
     for token in doc:
         word = _opposable_word(token)
         if word:
-            # "did not rise" is negated; so is "failed to rise" and "not secretly".
-            negated = any(c.dep_ == "neg" for c in (*token.children, *token.head.children)) or bool(_unfulfilled(token))
+            negated = _in_negated_clause(token)
             role = (token.dep_, token.head.lemma_.lower())
             found.append(Opposable(word, negated, _span(doc, token.i, token.i + 1), role))
     return found
@@ -811,8 +824,10 @@ def _compare_opposites(a: Slots, b: Slots, result: SlotComparison) -> None:
     for oa in a.opposables:
         for ob in b.opposables:
             if ob.lemma in OPPOSITES[oa.lemma] and oa.lemma not in words_b and ob.lemma not in words_a:
-                if oa.negated != ob.negated or (oa.role[0] != ob.role[0] and oa.role[1] != ob.role[1]):
-                    continue  # "did not rise" and "fell" agree
+                # Under a negation an opposite no longer conflicts: "did not rise" agrees with
+                # "fell", and "not higher" with "not lower" (no change either way).
+                if oa.negated or ob.negated or (oa.role[0] != ob.role[0] and oa.role[1] != ob.role[1]):
+                    continue
                 result.conflicts.append(
                     SlotConflict(
                         "polarity", oa.span, ob.span, f"'{oa.span.text}' against its opposite '{ob.span.text}'"

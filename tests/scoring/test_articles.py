@@ -164,6 +164,7 @@ def test_bylines_are_dropped(line):
         "Updated figures showed 40 people were killed.",
         "Published reports said the mayor had resigned.",
         "Related charges were filed against two others.",
+        "Like our neighbours, we were worried about the water, a resident said.",
     ],
 )
 def test_sentences_that_begin_like_boilerplate_are_kept(sentence):

@@ -121,6 +121,11 @@ def test_conflicting_slots_are_found_with_their_type(a, b, kind):
         ("Tens of thousands of homes lost power.", "About 40,000 homes lost power."),
         # An opposite under a negation says the same; so do both words in both sentences.
         ("Prices did not rise in March.", "Prices fell in March."),
+        (
+            "The drug did not result in a higher rate of recovery than standard care.",
+            "The drug was not associated with a lower rate of recovery than standard care.",
+        ),
+        ("Most plasmas do not contain high levels of antibodies.", "Many plasmas have low levels of antibodies."),
         ("Stocks rose on Monday as oil prices fell.", "Stocks fell on Monday as oil prices rose."),
         # Opposites in different places of the two sentences speak of different things.
         (
