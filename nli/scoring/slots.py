@@ -697,27 +697,39 @@ def parse_sentences(texts: Iterable[str]) -> dict[str, Slots]:
 
 
 def _compare_quantities(a: Slots, b: Slots, result: SlotComparison) -> None:
-    amounts_a = Counter(q.counted for q in a.quantities if q.is_amount)
-    amounts_b = Counter(q.counted for q in b.quantities if q.is_amount)
+    """A count or sum of one thing that fits none of the other sentence's counts of it.
+
+    Where a sentence gives several counts of one noun ("53 cases, including 33
+    confirmed and 20 probable"), only counts under the same verb are set side by
+    side; sums of money and percentages need one each side under the same verb, as
+    which of two sums is which is unknown.
+    """
+    counts_a = Counter(q.counted for q in a.quantities if q.counted)
+    counts_b = Counter(q.counted for q in b.quantities if q.counted)
     for qa in a.quantities:
-        for qb in b.quantities:
-            if not qa.counted or qa.counted != qb.counted:
-                continue
-            if qa.is_amount and (amounts_a[qa.counted] > 1 or amounts_b[qb.counted] > 1 or qa.verb != qb.verb):
-                continue  # which of two sums is which is unknown; sums under other verbs are other facts
-            result.shared_numbers += 1
-            if qa.high < qb.low or qb.high < qa.low:
-                result.conflicts.append(
-                    SlotConflict(
-                        "number",
-                        qa.span,
-                        qb.span,
-                        f"{qa.span.text} against {qb.span.text}",
-                        qa.revisable or qb.revisable,
-                    )
-                )
-            else:
-                result.compatible.append(f"number: {qa.span.text} ~ {qb.span.text}")
+        if not qa.counted:
+            continue
+        several = counts_a[qa.counted] > 1 or counts_b[qa.counted] > 1
+        if qa.is_amount and several:
+            continue
+        candidates = [
+            qb
+            for qb in b.quantities
+            if qb.counted == qa.counted and (qb.verb == qa.verb or not (several or qa.is_amount))
+        ]
+        if not candidates:
+            continue
+        result.shared_numbers += len(candidates)
+        fitting = next((qb for qb in candidates if not (qa.high < qb.low or qb.high < qa.low)), None)
+        if fitting:
+            result.compatible.append(f"number: {qa.span.text} ~ {fitting.span.text}")
+            continue
+        qb = candidates[0]
+        result.conflicts.append(
+            SlotConflict(
+                "number", qa.span, qb.span, f"{qa.span.text} against {qb.span.text}", qa.revisable or qb.revisable
+            )
+        )
 
 
 def _compare_mentions(a: Slots, b: Slots, result: SlotComparison) -> None:

@@ -82,6 +82,12 @@ def test_different_names_are_not_one(a, b):
             "The company guided for sales of 4 billion dollars in 2023.",
             "number",
         ),
+        # Two counts of people: the changed one conflicts, the kept one does not excuse it.
+        (
+            "Twelve people were killed and 30 people were injured in the blast.",
+            "Fifteen people were killed and 30 people were injured in the blast.",
+            "number",
+        ),
         # Vague magnitudes: "billions" is not "millions", "dozens" is not "hundreds".
         ("It will get the most for the billions it has.", "It will get the most for the millions it has.", "number"),
         ("Hundreds of girls fell sick in schools.", "Dozens of girls fell sick in schools.", "number"),
@@ -116,6 +122,11 @@ def test_conflicting_slots_are_found_with_their_type(a, b, kind):
         # Which of two sums is which is unknown; a sum under another verb is another fact.
         ("Sales rose 12% and profit 5%.", "Sales rose 15%."),
         ("He paid $20 for the car.", "He sold the car for $30."),
+        # Several counts of one noun: only counts under the same verb are compared.
+        (
+            "Of 61 people at the practice, 53 cases were identified, including 33 confirmed and 20 probable cases.",
+            "Afterward, most of those singers fell ill, with 32 confirmed and 20 probable cases.",
+        ),
         # A vague magnitude holds the figure it stands for.
         ("Hundreds of girls fell sick in schools.", "300 girls fell sick in schools."),
         ("Tens of thousands of homes lost power.", "About 40,000 homes lost power."),
