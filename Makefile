@@ -24,7 +24,7 @@ STANCE_LIMIT ?= 16000
 SIZES ?= 100 400 1461
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format docs eval eval-splits eval-sets eval-sets-accurate eval-slots \
+.PHONY: help install demo test lint format docs eval eval-splits eval-sets eval-sets-accurate eval-slots eval-paraphrases \
 	eval-stance eval-sets-stance eval-splitters bench bench-openvino bench-large bench-sets bench-train \
 	train teacher teacher-export teacher-labels student student-eval teacher-eval v3 v3-eval train-stance \
 	thresholds combiner stance-model export teacher-ship dist clean
@@ -76,6 +76,9 @@ eval-sets: $(STAMP) ## which articles of FNC-1 training sets disagree -> eval/AR
 
 eval-sets-accurate: $(STAMP) ## the same sets through the accurate model -> eval/ARTICLE_SETS_ACCURATE.md
 	$(BIN)/nli eval-sets --model $(ACCURATE) --configurations full --output eval/ARTICLE_SETS_ACCURATE.md $(if $(LIMIT),--limit $(LIMIT),)
+
+eval-paraphrases: $(STAMP) ## false alarms on MRPC test paraphrases, both tiers (evaluation only: once per model version) -> eval/PARAPHRASES.md
+	$(BIN)/nli eval --real-news mrpc-test-paraphrases --tiers default accurate --results eval/PARAPHRASES.md
 
 eval-slots: $(STAMP) ## the slot comparison on hand-written typed pairs -> eval/SLOTS.md
 	$(BIN)/nli eval-slots --output eval/SLOTS.md

@@ -16,12 +16,14 @@ TIERS = {"default": DEFAULT_NLI_MODEL, "accurate": ACCURATE_NLI_MODEL}
 def eval_cli(args: argparse.Namespace) -> int:
     if args.list:
         from nli.data.corpora import CORPORA
-        from nli.evaluation.real_news import REAL_NEWS_SETS
+        from nli.evaluation.real_news import EVALUATION_ONLY_SETS, REAL_NEWS_SETS
 
         for name, corpus in sorted(CORPORA.items()):
             print(f"{name:32s} {corpus.role:7s} {'two-way' if corpus.two_way else 'three-way'}")
         for name in REAL_NEWS_SETS:
             print(f"{name:32s} {'real':7s} contradiction or not (--real-news)")
+        for name in EVALUATION_ONLY_SETS:
+            print(f"{name:32s} {'real':7s} false alarms only; evaluation only, by name (--real-news {name})")
         return 0
     results_path = args.results or (Path("eval/SPLITS.md") if args.all_splits else None)
     check_outputs(
@@ -145,7 +147,10 @@ def _real_news(args: argparse.Namespace, results_path: Path | None) -> int:
             )
             print(f"{name} ({model.name}, n={len(pairs)}): {figures}", file=sys.stderr, flush=True)
     machine = f"{cpu_description()}, {datetime.date.today().isoformat()}"
-    markdown = real_news_markdown(results, machine, "make eval" if args.tiers else "nli eval --real-news")
+    command = "make eval" if args.tiers and not args.real_news else f"nli eval --real-news {' '.join(names)}"
+    if args.tiers and args.real_news:
+        command += f" --tiers {' '.join(args.tiers)}"
+    markdown = real_news_markdown(results, machine, command)
     if results_path:
         write_text_atomic(results_path, markdown)
         write_text_atomic(results_path.with_suffix(".json"), json_text(results) + "\n")

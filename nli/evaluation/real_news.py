@@ -128,20 +128,41 @@ def read_news_pairs(path: Path = NEWS_PAIRS) -> Iterator[NewsPair]:
             )
 
 
+def read_mrpc_paraphrases(root: Path) -> Iterator[NewsPair]:
+    """MRPC test: two outlets' sentences that people judged paraphrases; none is a contradiction.
+
+    Only the paraphrases: a pair judged not a paraphrase may well contradict ("sold for
+    $2.5 billion" / "for $1.8 billion"), so it is neither side of the measure.
+    """
+    import csv
+
+    path = root / "mrpc" / "msr_paraphrase_test.txt"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row["Quality"] == "1":
+                yield NewsPair(row["#1 ID"], row["#1 ID"], row["#1 String"], row["#2 String"], False, "paraphrase")
+
+
 REAL_NEWS_SETS: dict[str, Callable[[Path], Iterator[NewsPair]]] = {
     "summedits-dev": read_summedits,
     "claimdiff-train": read_claimdiff,
     "check-covid-dev": read_check_covid,
     "news-pairs": lambda root: read_news_pairs(),
 }
+# Evaluation-only splits (DATA.md): measured by name, once per model version, never by
+# default and never to choose a setting.
+EVALUATION_ONLY_SETS: dict[str, Callable[[Path], Iterator[NewsPair]]] = {
+    "mrpc-test-paraphrases": read_mrpc_paraphrases,
+}
 
 
 def read_real_news(name: str, root: Path) -> list[NewsPair]:
     """One named set, read from ``root`` (``../shared/data``); an :class:`InputError` names what is missing."""
-    if name not in REAL_NEWS_SETS:
-        raise InputError([f"{name}: not a real-news set; choose from {', '.join(REAL_NEWS_SETS)}"])
+    readers = REAL_NEWS_SETS | EVALUATION_ONLY_SETS
+    if name not in readers:
+        raise InputError([f"{name}: not a real-news set; choose from {', '.join(readers)}"])
     try:
-        return list(REAL_NEWS_SETS[name](root))
+        return list(readers[name](root))
     except FileNotFoundError as err:
         raise InputError([f"{name}: {err.filename} is missing; expected the shared data folder ({root})"]) from None
 

@@ -109,3 +109,19 @@ def test_the_cli_writes_the_markdown_table_and_its_json_twin(tmp_path):
 def test_the_cli_refuses_an_unknown_set_before_loading_anything(tmp_path):
     result = run_cli("eval", "--real-news", "nope", "--data-dir", str(tmp_path))
     assert result.returncode == 2 and "nope: not a real-news set" in result.stderr
+
+
+def test_mrpc_paraphrases_are_read_by_name_and_never_by_default(tmp_path):
+    from nli.evaluation.real_news import REAL_NEWS_SETS
+
+    folder = tmp_path / "mrpc"
+    folder.mkdir()
+    (folder / "msr_paraphrase_test.txt").write_text(
+        "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+        "1\t1\t2\tThe firm sold the chain for $2.5 billion.\tThe chain was sold for $2.5 billion.\n"
+        '0\t3\t4\tIt sold for $2.5 billion.\tIt sold for $1.8 billion, "sources" said.\n',
+        encoding="utf-8",
+    )
+    pairs = read_real_news("mrpc-test-paraphrases", tmp_path)
+    assert [(p.id, p.contradiction, p.kind) for p in pairs] == [("1", False, "paraphrase")]
+    assert "mrpc-test-paraphrases" not in REAL_NEWS_SETS  # evaluation only: not in make eval
