@@ -171,7 +171,7 @@ def test_bf16_training_resumes_exactly_and_records_its_learning_curve(tmp_path, 
     native_bf16(monkeypatch, True)
     recipe = tmp_path / "bf16.toml"
     recipe.write_text(
-        RECIPE.replace("epochs = 1", "epochs = 3").replace(
+        RECIPE.replace("epochs = 1", "epochs = 2").replace(
             "[sources]", "evaluate_at_pairs = [8, 40, 1000]\n\n[sources]"
         )
     )
