@@ -121,8 +121,8 @@ OPPOSITE_PAIRS = (
     ("gain", "lose"), ("victory", "defeat"), ("high", "low"), ("most", "least"), ("approve", "reject"),
     ("accept", "reject"), ("allow", "ban"), ("allow", "forbid"), ("open", "close"), ("alive", "dead"),
     ("large", "small"), ("big", "small"), ("start", "end"), ("begin", "end"), ("arrive", "leave"),
-    ("support", "oppose"), ("agree", "refuse"), ("release", "arrest"), ("release", "detain"),
-    ("survive", "die"), ("expand", "shrink"), ("hire", "fire"), ("success", "failure"), ("succeed", "fail"),
+    ("support", "oppose"), ("agree", "refuse"), ("release", "arrest"), ("release", "detain"), ("survive", "die"),
+    ("expand", "shrink"), ("hire", "fire"), ("success", "failure"), ("succeed", "fail"),
     ("successful", "unsuccessful"), ("legal", "illegal"), ("legally", "illegally"), ("guilty", "innocent"),
     ("acquit", "convict"), ("true", "false"), ("strong", "weak"), ("positive", "negative"), ("buy", "sell"),
     ("buyer", "seller"), ("import", "export"), ("secretly", "publicly"), ("secretly", "openly"),
@@ -132,10 +132,11 @@ OPPOSITE_PAIRS = (
     ("maximum", "minimum"), ("early", "late"), ("domestic", "foreign"), ("permanent", "temporary"),
     ("safe", "dangerous"), ("profit", "loss"), ("surplus", "deficit"), ("lift", "impose"), ("join", "quit"),
     ("enter", "exit"), ("ally", "enemy"), ("friend", "foe"), ("optimistic", "pessimistic"), ("good", "bad"),
-    ("best", "worst"), ("better", "worse"), ("cheap", "expensive"), ("rare", "common"), ("add", "remove"), ("keep", "remove"),
-    ("defend", "attack"), ("overestimate", "underestimate"), ("inflate", "deflate"), ("welcome", "condemn"),
-    ("praise", "criticize"), ("praise", "criticise"), ("strengthen", "weaken"), ("tighten", "loosen"),
-    ("tighten", "ease"), ("upgrade", "downgrade"), ("surge", "plunge"), ("soar", "plunge"), ("soar", "slump"),
+    ("best", "worst"), ("better", "worse"), ("cheap", "expensive"), ("rare", "common"), ("add", "remove"),
+    ("keep", "remove"), ("defend", "attack"), ("overestimate", "underestimate"), ("inflate", "deflate"),
+    ("welcome", "condemn"), ("praise", "criticize"), ("praise", "criticise"), ("strengthen", "weaken"),
+    ("tighten", "loosen"), ("tighten", "ease"), ("upgrade", "downgrade"), ("surge", "plunge"), ("soar", "plunge"),
+    ("soar", "slump"),
 )  # fmt: skip
 OPPOSITES: dict[str, set[str]] = {}
 for _x, _y in OPPOSITE_PAIRS:
@@ -169,7 +170,7 @@ class Quantity:
 
     @property
     def is_amount(self) -> bool:
-        """A sum of money, a percentage (:func:`_amounts`) or a vague magnitude of nothing named, not a count of things."""
+        """A sum of money, a percentage (:func:`_amounts`) or a vague magnitude of nothing named: not a count."""
         return self.counted is not None and (
             self.counted in {"percent", "magnitude"} or self.counted.startswith("money:")
         )
@@ -232,7 +233,7 @@ class Opposable:
     # Where it stands: its dependency and the lemma of its head. Two opposites are in
     # conflict only in the same place ("secretly moved" / "publicly moved"), not "since
     # early February" against "late on Sunday".
-    role: tuple[str, str] = ("", "")
+    role: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -829,7 +830,7 @@ def _compare_events(a: Slots, b: Slots, result: SlotComparison) -> None:
 
 
 def _compare_opposites(a: Slots, b: Slots, result: SlotComparison) -> None:
-    """A word in one sentence whose opposite stands in the other in the same place, each absent from the other sentence."""
+    """A word in one sentence whose opposite stands in the same place in the other, neither word in both."""
     if result.shared_content < 2:
         return
     words_a, words_b = {o.lemma for o in a.opposables}, {o.lemma for o in b.opposables}
