@@ -102,12 +102,17 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 TIME_LABELS = {"DATE", "TIME"}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Days named from the report's own date. Two outlets writing on different days name one
+# day differently ("warned Monday" / "warned yesterday"); without the datelines neither
+# reading can be checked, and the model takes the difference for a contradiction.
+RELATIVE_DAYS = ("yesterday", "today", "tonight", "tomorrow")
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
 # "failed to find", "refused to confirm": the verb under them did not happen.
 UNFULFILLING_LEMMAS = {"fail", "refuse", "decline"}
+NONE_WORDS = {"nothing", "nobody", "none", "noone"}
 DENIAL_LEMMAS = {"deny", "refute", "dismiss", "debunk", "reject", "retract"}
 FALSITY_WORDS = {"false", "fake", "fabricated", "hoax", "untrue", "baseless", "bogus", "unfounded", "fabrication"}
 CONFIRM_LEMMAS = {"confirm", "acknowledge", "admit", "announce", "claim", "verify"}
@@ -148,7 +153,20 @@ for _x, _y in OPPOSITE_PAIRS:
 SAYING_LEMMAS = {"say", "tell", "report", "state", "add", "write", "quote", "describe", "claim", "announce"}
 # Shorter reported clauses ("…, he said it") say too little to be read alone.
 MIN_QUOTED_WORDS = 4
-NAME_MATCH = 75  # RapidFuzz ratio at or above which two words of a name are one word spelled two ways
+NAME_MATCH = 75  # RapidFuzz ratio at or above which two words of a name may be one word spelled two ways
+# Words an acronym leaves out: "SEC" is the Securities and Exchange Commission.
+ACRONYM_SKIPS = {"of", "and", "for", "on", "in", "de", "du", "la", "al"}
+# A clock time given in a named time zone ("6 p.m. EDT", "3 p.m. Arizona time") is not
+# set against another sentence's: two outlets convert the same moment to their own zone.
+TIME_ZONE = re.compile(
+    r"\b(?:[ECMP][SD]T|ET|PT|GMT|UTC|BST|CES?T|IST|JST|AE[SD]T|HKT|SGT)\b|\b(?:local|[A-Z][a-z]+) time\b"
+)
+# Nouns that report a claim without asserting it: the verb under "speculation that
+# she was ready to retire" is not asserted, so a denial of it elsewhere is no conflict.
+REPORTING_NOUNS = {
+    "speculation", "rumor", "rumour", "report", "claim", "allegation", "suggestion", "possibility",
+    "question", "fear", "concern", "talk", "prospect", "hope",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -211,6 +229,10 @@ class Event:
     hedged: bool
     span: Span
     cue: Span | None
+    reported: bool  # under a noun that reports it without asserting it (:data:`REPORTING_NOUNS`)
+    # The noun a negating "no" subject names ("no personnel were injured"): the verb is
+    # negated for it alone, so it conflicts only with a sentence that names it too.
+    none_of: str | None
 
     @property
     def off(self) -> bool:
@@ -280,8 +302,11 @@ class SlotComparison:
     # "told Reuters that" against "said that").
     quoted: tuple[Quote, Quote] | None = None
     # How many words that can carry a fact one sentence has and the other lacks
-    # (:func:`nli.scoring.pairing.fact_signature`); None when compared without the texts.
+    # (:func:`nli.scoring.pairing.fact_signature`), less the words of a name the other
+    # spells or abbreviates another way; None when compared without the texts.
     changed_words: int | None = None
+    # One name written two ways: ("the European Union", "EU"), ("Rumalyn", "Rumalin").
+    renamed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def shares_event(self) -> bool:
@@ -345,9 +370,12 @@ def name_key(text: str) -> str:
 def same_name(a: str, b: str) -> bool:
     """Whether two name keys name the same thing, allowing respellings and word order.
 
-    Every word of the shorter name must match a word of the longer one (RapidFuzz
-    ratio of at least :data:`NAME_MATCH`), so "hezbollah kataeb" is "kataib hezbollah"
-    and "rumalin" is "rumalyn", while "zummar" is not "rumalyn".
+    Every word of the shorter name must match a word of the longer one: a RapidFuzz
+    ratio of at least :data:`NAME_MATCH` and the same consonants in the same order
+    (:func:`_consonants`), so "hezbollah kataeb" is "kataib hezbollah", "rumalin" is
+    "rumalyn" and "kiev" is "kyiv", while "zummar" is not "rumalyn", nor "iran" "iraq"
+    (ratio 75) nor "austria" "australia" (87.5); or the one word must be the other's
+    initials ("sec", "securities and exchange commission").
     """
     from rapidfuzz.fuzz import ratio
 
@@ -357,7 +385,16 @@ def same_name(a: str, b: str) -> bool:
     if not words_a or not words_b:
         return False
     shorter, longer = sorted((words_a, words_b), key=len)
-    return all(any(ratio(w, v) >= NAME_MATCH for v in longer) for w in shorter)
+    if len(shorter) == 1 and len(longer) > 1 and shorter[0] == "".join(w[0] for w in longer if w not in ACRONYM_SKIPS):
+        return True  # "ji" is "jemaah islamiah", "eu" the "european union"
+    return all(
+        any(w == v or ratio(w, v) >= NAME_MATCH and _consonants(w) == _consonants(v) for v in longer) for w in shorter
+    )
+
+
+def _consonants(word: str) -> str:
+    """A word's consonants, doubles and a plural "s" dropped: what spellings of one name keep ("mhmd", "ktb")."""
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouy]", "", re.sub(r"(?<=.)s$", "", word)))
 
 
 def parse_number(text: str) -> float | None:
@@ -549,6 +586,7 @@ def _role(token) -> tuple[tuple[str, str], tuple[str, str] | None]:
 
 def _mentions(doc) -> list[Mention]:
     found = []
+    zoned = TIME_ZONE.search(doc.text) is not None
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
             kind = "place"
@@ -558,15 +596,18 @@ def _mentions(doc) -> list[Mention]:
             kind = "date_time"
         else:
             continue
-        key = name_key(ent.text) if kind != "date_time" else _time_key(ent.text)
+        key = name_key(ent.text) if kind != "date_time" else _time_key(ent.text, zoned)
         if key:
             role, outer_role = _role(ent.root)
             found.append(Mention(kind, key, role, Span(ent.start_char, ent.end_char, ent.text), outer_role))
     return found
 
 
-def _time_key(text: str) -> str:
-    """A date or time as compared, as ``field=value`` parts (weekday, day, month, year, clock); '' when relative."""
+def _time_key(text: str, zoned: bool) -> str:
+    """A date or time as compared, as ``field=value`` parts (weekday, day, month, year, clock); '' when relative.
+
+    ``zoned``: the sentence names a time zone (:data:`TIME_ZONE`), so the clock is left out.
+    """
     lowered = text.lower()
     words = re.findall(r"[a-z]+|\d+", lowered)
     parts = [f"weekday={w}" for w in words if w in WEEKDAYS][:1]
@@ -576,7 +617,7 @@ def _time_key(text: str) -> str:
         parts += [f"day={int(n)}" for n in words if n.isdigit() and len(n) <= 2][:1]
     parts += [f"year={n}" for n in words if n.isdigit() and len(n) == 4][:1]
     clock = re.search(r"\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?m\b", lowered)
-    if clock:
+    if clock and not zoned:
         hour = int(clock.group(1)) % 12 + (12 if clock.group(3) == "p" else 0)
         parts.append(f"clock={hour:02d}:{clock.group(2) or '00'}")
     return " ".join(parts)
@@ -592,6 +633,22 @@ def _unfulfilled(token):
     return next((c for c in head.children if c.dep_ == "advmod" and c.lower_ == "yet"), None)
 
 
+def _nothing_taken(token) -> tuple[object, str | None] | None:
+    """The cue of "gave no details", "said nothing" or "no personnel were injured", and what it is none of.
+
+    What it is none of is the subject's noun ("personnel"), None for an object or a
+    "nobody": the negation holds for that noun only.
+    """
+    for child in token.children:
+        if child.dep_ in {"dobj", "nsubj", "nsubjpass"}:
+            if child.lower_ in NONE_WORDS:
+                return child, None
+            cue = next((c for c in child.children if c.dep_ == "det" and c.lower_ == "no"), None)
+            if cue is not None:
+                return cue, child.lemma_.lower() if child.dep_ != "dobj" else None
+    return None
+
+
 def _events(doc) -> tuple[list[Event], Span | None]:
     denial = None
     for token in doc:
@@ -604,12 +661,18 @@ def _events(doc) -> tuple[list[Event], Span | None]:
         if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() in SAYING_LEMMAS | {"be", "have", "do"}:
             continue
         lemma = token.lemma_.lower()
-        negation = next((c for c in token.children if c.dep_ == "neg"), None) or _unfulfilled(token)
+        nothing = _nothing_taken(token)
+        negation = (
+            next((c for c in token.children if c.dep_ == "neg"), None)
+            or _unfulfilled(token)
+            or (nothing[0] if nothing else None)
+        )
         # A verb under a denial ("denied that it had resumed", "denied issuing")
         # or called false is denied, not asserted.
         ancestors = list(token.ancestors)
         denier = next((t for t in ancestors if t.lemma_.lower() in DENIAL_LEMMAS), None)
         cue = negation or denier
+        reported = any(t.pos_ == "NOUN" and t.lemma_.lower() in REPORTING_NOUNS for t in ancestors)
         events.append(
             Event(
                 lemma,
@@ -618,6 +681,8 @@ def _events(doc) -> tuple[list[Event], Span | None]:
                 hedged,
                 _span(doc, token.i, token.i + 1),
                 _span(doc, cue.i, cue.i + 1) if cue is not None else None,
+                reported,
+                nothing[1] if nothing and negation is nothing[0] else None,
             )
         )
     return events, denial
@@ -746,12 +811,16 @@ def _compare_mentions(a: Slots, b: Slots, result: SlotComparison) -> None:
             matched = [mb for mb in names_b if same_name(ma.key, mb.key)]
             if any(mb.key != ma.key for mb in matched):
                 result.compatible.append(f"name: {ma.span.text} ~ {matched[0].span.text}")
+                result.renamed += [(_bare(ma.span.text), _bare(mb.span.text)) for mb in matched if mb.key != ma.key]
     for ma in a.mentions:
         for mb in b.mentions:
             if not ma.same_role(mb) or ma.role[0] in {"nsubj", "nsubjpass"} and ma.role[1] in SAYING_LEMMAS:
                 continue
             if ma.kind == "date_time" and mb.kind == "date_time":
-                if _times_conflict(ma.key, mb.key):
+                # Dates listed in another order ("2002, 2001 and 2000"), or a time given
+                # with its conversion ("2:05 p.m. (7:05 p.m.)"), conflict only where
+                # neither side's date fits one of the other's.
+                if _times_conflict(ma.key, mb.key) and not (_time_fits_any(ma, b) or _time_fits_any(mb, a)):
                     result.conflicts.append(
                         SlotConflict("date_time", ma.span, mb.span, f"{ma.span.text} against {mb.span.text}")
                     )
@@ -769,10 +838,30 @@ def _compare_mentions(a: Slots, b: Slots, result: SlotComparison) -> None:
                 )
 
 
+def _bare(name: str) -> str:
+    """A name without its leading "the", as it reads in place of another."""
+    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+
+
+def _time_fields(key: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in key.split())
+
+
+def _time_fits_any(mention: Mention, other: Slots) -> bool:
+    """Whether a date or time agrees with one of the other sentence's: a field in common and none differing."""
+    fields = _time_fields(mention.key)
+    for candidate in other.mentions:
+        if candidate.kind == "date_time":
+            theirs = _time_fields(candidate.key)
+            shared = fields.keys() & theirs.keys()
+            if shared and all(fields[f] == theirs[f] for f in shared):
+                return True
+    return False
+
+
 def _times_conflict(a: str, b: str) -> bool:
     """Whether two time keys differ on a field both of them give ("Sunday" against "Saturday", 3 p.m. against 5 p.m.)."""
-    fields_a = dict(part.split("=", 1) for part in a.split())
-    fields_b = dict(part.split("=", 1) for part in b.split())
+    fields_a, fields_b = _time_fields(a), _time_fields(b)
     return any(fields_a[f] != fields_b[f] for f in fields_a.keys() & fields_b.keys())
 
 
@@ -784,15 +873,17 @@ def _compare_events(a: Slots, b: Slots, result: SlotComparison) -> None:
     agreeing = {ea.lemma for ea in a.events for eb in b.events if ea.lemma == eb.lemma and ea.off == eb.off}
     for ea in a.events:
         for eb in b.events:
-            if ea.lemma != eb.lemma or ea.lemma in seen or ea.lemma in DENIAL_LEMMAS:
+            if ea.lemma != eb.lemma or ea.lemma in seen or ea.lemma in DENIAL_LEMMAS or ea.reported or eb.reported:
                 continue
             if ea.lemma in agreeing:
                 if ea.off == eb.off and ea.hedged != eb.hedged:
                     result.compatible.append(f"hedge: '{ea.lemma}' is hedged in one sentence only")
                 continue
             if ea.negated != eb.negated:
-                seen.add(ea.lemma)
                 negated, plain = (ea, eb) if ea.negated else (eb, ea)
+                if negated.none_of and negated.none_of not in (b if negated is ea else a).content:
+                    continue  # "no U.S. personnel were injured" / "two local guards were injured"
+                seen.add(ea.lemma)
                 first, second = (negated, plain) if negated is ea else (plain, negated)
                 cue = negated.cue.text if negated.cue else "not"
                 result.conflicts.append(
@@ -820,7 +911,9 @@ def _compare_events(a: Slots, b: Slots, result: SlotComparison) -> None:
         denial = a.denial or b.denial
         if denial and not (a.denial and b.denial) and result.shared_content >= 2:
             other = b if a.denial else a
-            assertion = next((e for e in other.events if e.lemma in CONFIRM_LEMMAS and not e.negated), None)
+            assertion = next(
+                (e for e in other.events if e.lemma in CONFIRM_LEMMAS and not (e.negated or e.reported)), None
+            )
             if assertion:
                 spans = (denial, assertion.span) if a.denial else (assertion.span, denial)
                 result.conflicts.append(
@@ -877,7 +970,8 @@ def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
     results = []
     for text_a, text_b in pairs:
         result = compare(slots[text_a], slots[text_b])
-        result.changed_words = len(set(fact_signature(text_a)) ^ set(fact_signature(text_b)))
+        renamed = {word for pair in result.renamed for name in pair for word in fact_signature(name)}
+        result.changed_words = len((set(fact_signature(text_a)) ^ set(fact_signature(text_b))) - renamed)
         result.conflicts = [
             SlotConflict(c.type, _filled(c.a, text_a), _filled(c.b, text_b), c.detail, c.revisable)
             for c in result.conflicts
@@ -887,10 +981,34 @@ def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
 
 
 def read_texts(text_a: str, text_b: str, comparison: SlotComparison | None) -> tuple[str, str]:
-    """What the NLI model reads of a pair: what the shared source said, where both quote one, else the sentences."""
+    """What the NLI model reads of a pair: what the shared source said, where both quote one, else the sentences.
+
+    The second sentence reads the first's words for what the slot comparison found to be
+    the same: a name written another way ("GBI" as "Georgia Bureau of Investigation",
+    "George W. Bush" as "President Bush"), and, where each names one day and one of the
+    two is relative (:data:`RELATIVE_DAYS`), the day ("warned yesterday" as "warned
+    Monday"). The model takes a name or a day written differently for a changed fact.
+    """
     if comparison is not None and comparison.quoted:
-        return comparison.quoted[0].said, comparison.quoted[1].said
-    return text_a, text_b
+        text_a, text_b = comparison.quoted[0].said, comparison.quoted[1].said
+    for name_a, name_b in comparison.renamed if comparison is not None else ():
+        text_b = re.sub(rf"(?<!\w){re.escape(name_b)}(?!\w)", lambda _, name=name_a: name, text_b)
+    return text_a, _one_day_as_the_other(text_a, text_b)
+
+
+_DAY_WORD = re.compile(rf"\b(?:{'|'.join(RELATIVE_DAYS + WEEKDAYS)})\b", re.IGNORECASE)
+
+
+def _one_day_as_the_other(text_a: str, text_b: str) -> str:
+    days_a, days_b = list(_DAY_WORD.finditer(text_a)), list(_DAY_WORD.finditer(text_b))
+    if len(days_a) != 1 or len(days_b) != 1:
+        return text_b
+    day_a, day_b = days_a[0].group().lower(), days_b[0].group()
+    if day_a == day_b.lower() or not {day_a, day_b.lower()} & set(RELATIVE_DAYS):
+        return text_b
+    capital = day_a in WEEKDAYS or days_b[0].start() == 0
+    day = day_a.capitalize() if capital else day_a
+    return text_b[: days_b[0].start()] + day + text_b[days_b[0].end() :]
 
 
 def _filled(span: Span, text: str) -> Span:
