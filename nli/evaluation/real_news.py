@@ -129,16 +129,18 @@ def read_news_pairs(path: Path = NEWS_PAIRS) -> Iterator[NewsPair]:
             )
 
 
-def read_mrpc_paraphrases(root: Path) -> Iterator[NewsPair]:
-    """MRPC test: two outlets' sentences that people judged paraphrases; none is a contradiction.
+def read_mrpc_paraphrases(root: Path, split: str = "test", every: int = 1) -> Iterator[NewsPair]:
+    """MRPC: two outlets' sentences that people judged paraphrases; none is a contradiction.
 
     Only the paraphrases: a pair judged not a paraphrase may well contradict ("sold for
-    $2.5 billion" / "for $1.8 billion"), so it is neither side of the measure.
+    $2.5 billion" / "for $1.8 billion"), so it is neither side of the measure. ``every``
+    keeps every n-th paraphrase, in the file's order.
     """
-    path = root / "mrpc" / "msr_paraphrase_test.txt"
+    path = root / "mrpc" / f"msr_paraphrase_{split}.txt"
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row["Quality"] == "1":
+        rows = (row for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if row["Quality"] == "1")
+        for k, row in enumerate(rows):
+            if k % every == 0:
                 yield NewsPair(row["#1 ID"], row["#1 ID"], row["#1 String"], row["#2 String"], False, "paraphrase")
 
 
@@ -147,6 +149,10 @@ REAL_NEWS_SETS: dict[str, Callable[[Path], Iterator[NewsPair]]] = {
     "claimdiff-train": read_claimdiff,
     "check-covid-dev": read_check_covid,
     "news-pairs": lambda root: read_news_pairs(),
+    # False alarms on news paraphrases, training side: a third of MRPC train's 2,753
+    # (918), which neither shipped model trained on. A model that trains on MRPC train
+    # (the minimal-edit candidates) has no honest figure here.
+    "mrpc-train-paraphrases": lambda root: read_mrpc_paraphrases(root, "train", every=3),
 }
 # Evaluation-only splits (DATA.md): measured by name, once per model version, never by
 # default and never to choose a setting.

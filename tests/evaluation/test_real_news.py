@@ -125,3 +125,18 @@ def test_mrpc_paraphrases_are_read_by_name_and_never_by_default(tmp_path):
     pairs = read_real_news("mrpc-test-paraphrases", tmp_path)
     assert [(p.id, p.contradiction, p.kind) for p in pairs] == [("1", False, "paraphrase")]
     assert "mrpc-test-paraphrases" not in REAL_NEWS_SETS  # evaluation only: not in make eval
+
+
+def test_mrpc_train_paraphrases_are_a_default_set_of_every_third_paraphrase(tmp_path):
+    from nli.evaluation.real_news import REAL_NEWS_SETS
+
+    folder = tmp_path / "mrpc"
+    folder.mkdir()
+    rows = [f"{int(k != 2)}\t{k}\t{k + 100}\tIt rose {k}%.\tIt went up {k}%." for k in range(8)]
+    (folder / "msr_paraphrase_train.txt").write_text(
+        "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    pairs = read_real_news("mrpc-train-paraphrases", tmp_path)
+    # Paraphrases 0, 1, 3, 4, 5, 6, 7 (pair 2 is judged no paraphrase): the 1st, 4th and 7th.
+    assert [p.id for p in pairs] == ["0", "4", "7"] and not any(p.contradiction for p in pairs)
+    assert "mrpc-train-paraphrases" in REAL_NEWS_SETS
