@@ -18,6 +18,7 @@ TEACHER_LABELS := models/mpnet-teacher-v2/teacher-labels.npz
 STUDENT_EXPORT := $(RUNS)/minilm-student-v2/export
 V3 ?= minilm-news-v3c
 V3_EXPORT := $(RUNS)/$(V3)/export
+WISE ?= 0.3
 STANCE_RECIPE := minilm-stance-v2
 STANCE_MODEL := models/minilm-stance-v2
 STANCE_LIMIT ?= 16000
@@ -26,7 +27,7 @@ SIZES ?= 100 400 1461
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint format docs eval eval-splits eval-sets eval-sets-accurate eval-slots eval-paraphrases \
 	eval-stance eval-sets-stance eval-splitters bench bench-openvino bench-large bench-sets bench-train \
-	train teacher teacher-export teacher-labels student student-eval teacher-eval v3 v3-eval train-stance \
+	train teacher teacher-export teacher-labels student student-eval teacher-eval v3 v3-wise v3-eval train-stance \
 	thresholds combiner stance-model export teacher-ship dist clean
 
 $(STAMP): pyproject.toml
@@ -139,6 +140,10 @@ teacher-eval: $(TEACHER_STAMP) ## the teacher on every split, outside the reposi
 v3: $(STAMP) ## model v3: v2 taught minimal edits of real news sentences, exported under RUNS
 	NLI_RUNS_DIR=$(RUNS) $(BIN)/nli train --recipe nli/training/recipes/experiments/$(V3).toml --run-dir $(RUNS)/$(V3)
 	test -f $(V3_EXPORT)/parity.json || $(BIN)/nli export $(RUNS)/$(V3)/final --out $(V3_EXPORT)
+
+v3-wise: $(STAMP) ## v3's candidate taken part of the way back to the shipped model (WISE: its share), as V3-wise under RUNS
+	$(BIN)/nli interpolate $(MODEL) $(RUNS)/$(V3)/final --weight $(WISE) --out $(RUNS)/$(V3)-wise/final
+	$(BIN)/nli export $(RUNS)/$(V3)-wise/final --out $(RUNS)/$(V3)-wise/export
 
 v3-eval: $(STAMP) ## v3's candidate with its own thresholds and decision, on the real-news dev sets (V3=recipe name)
 	$(BIN)/nli tune-thresholds --model $(V3_EXPORT)

@@ -1,4 +1,4 @@
-"""``nli train``, ``nli export``, ``nli teacher-labels``, ``nli tune-thresholds`` and ``nli fit-combiner``."""
+"""``nli train``, ``nli interpolate``, ``nli export``, ``nli teacher-labels``, ``nli tune-thresholds``, ``nli fit-combiner``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from nli.cli.common import EXIT_CHECK_FAILED, add_data_dir, add_model_options, error, positive_int
+from nli.cli.common import EXIT_CHECK_FAILED, EXIT_INPUT, add_data_dir, add_model_options, error, positive_int
 from nli.paths import RECIPES_DIR
 
 
@@ -29,6 +29,17 @@ def train_cli(args: argparse.Namespace) -> int:
         from nli.model.export import export_nli
 
         export_nli(final, args.export, log=_log)
+    return 0
+
+
+def interpolate_cli(args: argparse.Namespace) -> int:
+    from nli.training.interpolate import interpolate
+
+    try:
+        out = interpolate(args.base, args.tuned, args.weight, args.out)
+    except ValueError as err:
+        return error(str(err), EXIT_INPUT)
+    _log(f"wrote {out}: {1 - args.weight:g} x {args.base} + {args.weight:g} x {args.tuned}")
     return 0
 
 
@@ -154,6 +165,15 @@ def add_commands(sub) -> None:
     add_data_dir(labels)
     labels.add_argument("--limit", type=positive_int, help="label only the first N pairs (smoke runs)")
     labels.set_defaults(func=teacher_labels_cli)
+
+    mix = sub.add_parser(
+        "interpolate", help="a weight-space ensemble of a model and its fine-tuned descendant, for nli export"
+    )
+    mix.add_argument("base", type=Path, help="the model the tuned one continued (a directory with model.safetensors)")
+    mix.add_argument("tuned", type=Path, help="the fine-tuned model (a run's final directory)")
+    mix.add_argument("--weight", type=float, required=True, help="the tuned model's share, from 0 to 1")
+    mix.add_argument("--out", type=Path, required=True, help="the new model directory")
+    mix.set_defaults(func=interpolate_cli)
 
     export = sub.add_parser("export", help="export a trained model to fp16 safetensors + ONNX int8, with parity check")
     export.add_argument("checkpoint", type=Path, nargs="?", help="a trained model directory (HF format)")
