@@ -50,8 +50,8 @@ install: $(STAMP) ## install nli, its models and the dev tools into .venv
 demo: $(STAMP) ## score the bundled example set
 	$(BIN)/nli score examples/dock-road-fire --top 8
 
-test: $(STAMP) ## run the tests and build the docs strictly
-	$(BIN)/python -m pytest -q
+test: $(STAMP) ## run the tests (two processes, a test file each at a time) and build the docs strictly
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 lint: $(STAMP) ## ruff check and format check
