@@ -811,7 +811,8 @@ def _compare_mentions(a: Slots, b: Slots, result: SlotComparison) -> None:
             matched = [mb for mb in names_b if same_name(ma.key, mb.key)]
             if any(mb.key != ma.key for mb in matched):
                 result.compatible.append(f"name: {ma.span.text} ~ {matched[0].span.text}")
-                result.renamed += [(_bare(ma.span.text), _bare(mb.span.text)) for mb in matched if mb.key != ma.key]
+                if all(mb.key != ma.key for mb in matched):  # not where the other also writes it alike
+                    result.renamed.append((_bare(ma.span.text), _bare(matched[0].span.text)))
     for ma in a.mentions:
         for mb in b.mentions:
             if not ma.same_role(mb) or ma.role[0] in {"nsubj", "nsubjpass"} and ma.role[1] in SAYING_LEMMAS:

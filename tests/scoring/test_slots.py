@@ -315,3 +315,10 @@ def test_a_name_written_another_way_is_read_as_the_first_sentence_writes_it():
     same, other = compare_pairs([(a, b), (a, changed)])
     assert read_texts(a, b, same) == (a, a)
     assert read_texts(a, changed, other) == (a, changed)
+
+
+def test_a_name_the_other_sentence_also_writes_alike_is_read_as_it_is():
+    a = "The lawmakers met the Ukrainian prosecutor as Ukraine defends itself."
+    b = "The lawmakers met the Ukrainian border patrol as Ukraine defends itself."
+    comparison = compare_pairs([(a, b)])[0]
+    assert comparison.renamed == [] and read_texts(a, b, comparison) == (a, b)
