@@ -106,6 +106,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 # day differently ("warned Monday" / "warned yesterday"); without the datelines neither
 # reading can be checked, and the model takes the difference for a contradiction.
 RELATIVE_DAYS = ("yesterday", "today", "tonight", "tomorrow")
+DAY_WORD = re.compile(rf"\b(?:{'|'.join(RELATIVE_DAYS + WEEKDAYS)})\b", re.IGNORECASE)
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -305,7 +306,7 @@ class SlotComparison:
     # (:func:`nli.scoring.pairing.fact_signature`), less the words of a name the other
     # spells or abbreviates another way; None when compared without the texts.
     changed_words: int | None = None
-    # One name written two ways: ("the European Union", "EU"), ("Rumalyn", "Rumalin").
+    # One name written two ways, without a leading "the": ("European Union", "EU"), ("Rumalyn", "Rumalin").
     renamed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -997,11 +998,8 @@ def read_texts(text_a: str, text_b: str, comparison: SlotComparison | None) -> t
     return text_a, _one_day_as_the_other(text_a, text_b)
 
 
-_DAY_WORD = re.compile(rf"\b(?:{'|'.join(RELATIVE_DAYS + WEEKDAYS)})\b", re.IGNORECASE)
-
-
 def _one_day_as_the_other(text_a: str, text_b: str) -> str:
-    days_a, days_b = list(_DAY_WORD.finditer(text_a)), list(_DAY_WORD.finditer(text_b))
+    days_a, days_b = list(DAY_WORD.finditer(text_a)), list(DAY_WORD.finditer(text_b))
     if len(days_a) != 1 or len(days_b) != 1:
         return text_b
     day_a, day_b = days_a[0].group().lower(), days_b[0].group()
