@@ -19,6 +19,8 @@ STUDENT_EXPORT := $(RUNS)/minilm-student-v2/export
 V3 ?= minilm-news-v3c
 V3_EXPORT := $(RUNS)/$(V3)/export
 WISE ?= 0.3
+# The model a v3 candidate is mixed back towards: a folder or git:REVISION:FOLDER (nli interpolate).
+WISE_BASE ?= $(MODEL)
 STANCE_RECIPE := minilm-stance-v2
 STANCE_MODEL := models/minilm-stance-v2
 STANCE_LIMIT ?= 16000
@@ -142,7 +144,7 @@ v3: $(STAMP) ## model v3: v2 taught minimal edits of real news sentences, export
 	test -f $(V3_EXPORT)/parity.json || $(BIN)/nli export $(RUNS)/$(V3)/final --out $(V3_EXPORT)
 
 v3-wise: $(STAMP) ## v3's candidate taken part of the way back to the shipped model (WISE: its share), as V3-wise under RUNS
-	$(BIN)/nli interpolate $(MODEL) $(RUNS)/$(V3)/final --weight $(WISE) --out $(RUNS)/$(V3)-wise/final
+	$(BIN)/nli interpolate $(WISE_BASE) $(RUNS)/$(V3)/final --weight $(WISE) --out $(RUNS)/$(V3)-wise/final
 	$(BIN)/nli export $(RUNS)/$(V3)-wise/final --out $(RUNS)/$(V3)-wise/export
 
 v3-eval: $(STAMP) ## v3's candidate with its own thresholds and decision, on the real-news dev sets (V3=recipe name)

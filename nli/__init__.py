@@ -29,7 +29,7 @@ from nli.scoring.pipeline import score_articles
 from nli.scoring.report import Report
 from nli.scoring.verdicts import Thresholds
 
-__version__ = "0.5.1"
+__version__ = "0.6.0"
 
 __all__ = [
     "ACCURATE_NLI_MODEL",

@@ -87,7 +87,12 @@ def _copies_agreement(model, texts: list[str]) -> Agreement:
 def test_copies_agree_in_every_cell_they_share(model):
     eight = _copies_agreement(model, [ONE] * 8)
     assert all(eight.score(i, j) == 1.0 for i in range(8) for j in range(8) if i != j)
-    four_four = _copies_agreement(model, [ONE] * 4 + [TWO] * 4)
+    # The model as users load it, with the stance model. The aggregator alone (v2.2)
+    # reads "the bridge will not open until next year" as merely mentioning "the bridge
+    # opens in March", and both v2 and v2.2 read ONE as supporting the first: a wrong
+    # agreement that then cancels the budget dispute (cells at 0.0, not below).
+    with_stances = nli.Model.load()
+    four_four = _copies_agreement(with_stances, [ONE] * 4 + [TWO] * 4)
     across = {four_four.score(i, j) for i in range(4) for j in range(4, 8)}
     within = {four_four.score(i, j) for i in range(4) for j in range(4) if i != j}
     assert len(across) == 1 and across.pop() < 0 and within == {1.0}

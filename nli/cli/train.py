@@ -34,9 +34,10 @@ def train_cli(args: argparse.Namespace) -> int:
 
 def interpolate_cli(args: argparse.Namespace) -> int:
     from nli.training.interpolate import interpolate
+    from nli.training.mix import resolve_base_model
 
     try:
-        out = interpolate(args.base, args.tuned, args.weight, args.out)
+        out = interpolate(Path(resolve_base_model(args.base)), args.tuned, args.weight, args.out)
     except ValueError as err:
         return error(str(err), EXIT_INPUT)
     _log(f"wrote {out}: {1 - args.weight:g} x {args.base} + {args.weight:g} x {args.tuned}")
@@ -169,7 +170,11 @@ def add_commands(sub) -> None:
     mix = sub.add_parser(
         "interpolate", help="a weight-space ensemble of a model and its fine-tuned descendant, for nli export"
     )
-    mix.add_argument("base", type=Path, help="the model the tuned one continued (a directory with model.safetensors)")
+    mix.add_argument(
+        "base",
+        help="the model the tuned one continued: a directory with model.safetensors, or git:REVISION:FOLDER "
+        "(a model folder as this repository's history holds it)",
+    )
     mix.add_argument("tuned", type=Path, help="the fine-tuned model (a run's final directory)")
     mix.add_argument("--weight", type=float, required=True, help="the tuned model's share, from 0 to 1")
     mix.add_argument("--out", type=Path, required=True, help="the new model directory")

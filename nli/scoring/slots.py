@@ -157,6 +157,22 @@ MIN_QUOTED_WORDS = 4
 NAME_MATCH = 75  # RapidFuzz ratio at or above which two words of a name may be one word spelled two ways
 # Words an acronym leaves out: "SEC" is the Securities and Exchange Commission.
 ACRONYM_SKIPS = {"of", "and", "for", "on", "in", "de", "du", "la", "al"}
+# Generic heads that outlets swap for one another in the name of one organisation
+# ("Security Media Cell" / "Security Media Group"): the same actor, not a changed one.
+ORGANISATION_HEADS = (
+    ("Group", "Cell", "Unit", "Network"),
+    ("Organisation", "Organization"),
+    ("Company", "Corporation", "Corp", "Inc", "Holdings"),
+    ("Ministry", "Department"),
+    ("Council", "Committee"),
+)
+# A capitalised name of at least two words before one of those heads: "Iraqi Security
+# Media Group". One word before it ("Media Group") may name another body.
+ORGANISATION_NAME = re.compile(
+    r"\b((?:(?!(?:The|A|An)\s)[A-Z][\w'&.-]*\s+){2,6})("
+    + "|".join(h for group in ORGANISATION_HEADS for h in group)
+    + r")\b"
+)
 # A clock time given in a named time zone ("6 p.m. EDT", "3 p.m. Arizona time") is not
 # set against another sentence's: two outlets convert the same moment to their own zone.
 TIME_ZONE = re.compile(
@@ -972,6 +988,16 @@ def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
     results = []
     for text_a, text_b in pairs:
         result = compare(slots[text_a], slots[text_b])
+        organisations = organisations_renamed(text_a, text_b)
+        if organisations:
+            # The whole name read as the other's, not a part of it ("Iraqi" for "Iraqi
+            # Security Media Group", where the parser tagged only the adjective).
+            result.renamed = organisations + [
+                (name_a, name_b)
+                for name_a, name_b in result.renamed
+                if not any(name_b in org_b or org_b in name_b for _, org_b in organisations)
+            ]
+            result.compatible += [f"name: {name_a} ~ {name_b}" for name_a, name_b in organisations]
         renamed = {word for pair in result.renamed for name in pair for word in fact_signature(name)}
         result.changed_words = len((set(fact_signature(text_a)) ^ set(fact_signature(text_b))) - renamed)
         result.conflicts = [
@@ -980,6 +1006,28 @@ def compare_pairs(pairs: Sequence[tuple[str, str]]) -> list[SlotComparison]:
         ]
         results.append(result)
     return results
+
+
+def organisations_renamed(text_a: str, text_b: str) -> list[tuple[str, str]]:
+    """One organisation named under another generic head each side, as (the first's name, the second's).
+
+    "the Iraqi Security Media Cell" against "the Iraqi Security Media Group" (no
+    sentence writes both): spaCy's small pipeline tags one as an organisation and not
+    the other, so the name comparison never sees them side by side.
+    """
+    found = []
+    for match in ORGANISATION_NAME.finditer(text_b):
+        words, head = match.groups()
+        name_b = words + head
+        if re.search(rf"(?<!\w){re.escape(name_b)}(?!\w)", text_a):
+            continue
+        for other in next(group for group in ORGANISATION_HEADS if head in group):
+            name_a = words + other
+            if other != head and re.search(rf"(?<!\w){re.escape(name_a)}(?!\w)", text_a):
+                if not re.search(rf"(?<!\w){re.escape(name_a)}(?!\w)", text_b):
+                    found.append((name_a, name_b))
+                break
+    return found
 
 
 def read_texts(text_a: str, text_b: str, comparison: SlotComparison | None) -> tuple[str, str]:

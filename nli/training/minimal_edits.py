@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc, Span
 
+from nli.scoring.slots import ORGANISATION_HEADS
+
 CONTRADICTION, ENTAILMENT, NEUTRAL = "contradiction", "entailment", "neutral"
 SWAPPABLE_ENTITIES = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT")
 ANTONYMS = {
@@ -228,15 +230,6 @@ def drop_modifier(doc: Doc, entities: dict[str, list[str]], rng: random.Random) 
     return text if len(text.split()) >= 5 else None
 
 
-# Generic heads that outlets swap for one another in the name of one organisation
-# ("Security Media Cell" / "Security Media Group"): the same actor, not a changed one.
-ORGANISATION_HEADS = (
-    ("Group", "Cell", "Unit", "Network"),
-    ("Organisation", "Organization"),
-    ("Company", "Corporation", "Corp", "Inc", "Holdings"),
-    ("Ministry", "Department"),
-    ("Council", "Committee"),
-)
 # Transliteration variants of one name (Rumalyn / Rumalin, Andrey / Andrei, Yousef / Yusef,
 # Mohammed / Mohamed, Khalid / Halid), as regular expressions over the name after its initial.
 RESPELLINGS = (

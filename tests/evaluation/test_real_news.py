@@ -127,16 +127,37 @@ def test_mrpc_paraphrases_are_read_by_name_and_never_by_default(tmp_path):
     assert "mrpc-test-paraphrases" not in REAL_NEWS_SETS  # evaluation only: not in make eval
 
 
-def test_mrpc_train_paraphrases_are_a_default_set_of_every_third_paraphrase(tmp_path):
-    from nli.evaluation.real_news import REAL_NEWS_SETS
-
-    folder = tmp_path / "mrpc"
+def _mrpc_train(root):
+    """Eight MRPC train pairs, the third judged no paraphrase."""
+    folder = root / "mrpc"
     folder.mkdir()
     rows = [f"{int(k != 2)}\t{k}\t{k + 100}\tIt rose {k}%.\tIt went up {k}%." for k in range(8)]
     (folder / "msr_paraphrase_train.txt").write_text(
         "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n" + "\n".join(rows) + "\n", encoding="utf-8"
     )
+
+
+def test_mrpc_train_paraphrases_are_a_default_set_of_every_third_paraphrase(tmp_path):
+    from nli.evaluation.real_news import REAL_NEWS_SETS
+
+    _mrpc_train(tmp_path)
     pairs = read_real_news("mrpc-train-paraphrases", tmp_path)
     # Paraphrases 0, 1, 3, 4, 5, 6, 7 (pair 2 is judged no paraphrase): the 1st, 4th and 7th.
     assert [p.id for p in pairs] == ["0", "4", "7"] and not any(p.contradiction for p in pairs)
     assert "mrpc-train-paraphrases" in REAL_NEWS_SETS
+
+
+def test_the_unmeasured_mrpc_training_corpus_is_the_rest_of_the_paraphrases(tmp_path):
+    from nli.data.corpora import CORPORA
+
+    _mrpc_train(tmp_path)
+    measured = {(p.premise, p.hypothesis) for p in read_real_news("mrpc-train-paraphrases", tmp_path)}
+    trained = list(CORPORA["mrpc-train-unmeasured"].rows(tmp_path))
+    # Paraphrases 1, 3, 5, 6 in both orders; none of the measured 0, 4, 7 in either.
+    assert sorted({r["premise"] for r in trained}) == sorted(
+        f"It {verb} {k}%." for k in (1, 3, 5, 6) for verb in ("rose", "went up")
+    )
+    assert {r["label"] for r in trained} == {"entailment"}
+    assert not {(r["premise"], r["hypothesis"]) for r in trained} & measured
+    assert not {(r["hypothesis"], r["premise"]) for r in trained} & measured
+    assert len(list(CORPORA["mrpc-train"].rows(tmp_path))) == 14

@@ -16,6 +16,7 @@ from nli.scoring.slots import (
     Span,
     compare_pairs,
     name_key,
+    organisations_renamed,
     parse_number,
     parse_sentences,
     read_texts,
@@ -322,3 +323,37 @@ def test_a_name_the_other_sentence_also_writes_alike_is_read_as_it_is():
     b = "The lawmakers met the Ukrainian border patrol as Ukraine defends itself."
     comparison = compare_pairs([(a, b)])[0]
     assert comparison.renamed == [] and read_texts(a, b, comparison) == (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "renamed"),
+    [
+        # One body under another generic head: spaCy tags the second as an organisation
+        # and not the first, so only the text shows it.
+        (
+            "The Iraqi Security Media Cell said in a statement that forces had launched a search.",
+            "The Iraqi Security Media Group said in a statement that forces had launched a search.",
+            [("Iraqi Security Media Cell", "Iraqi Security Media Group")],
+        ),
+        (
+            "Shares of Acme Steel Corp fell 4%.",
+            "Shares of Acme Steel Inc fell 4%.",
+            [("Acme Steel Corp", "Acme Steel Inc")],
+        ),
+        # One word before the head may name another body; another head of another kind
+        # is another body; a sentence that writes both names keeps them apart.
+        ("The Media Group said so.", "The Media Cell said so.", []),
+        ("The Acme Steel Group said so.", "The Acme Steel Ministry said so.", []),
+        (
+            "The Iraqi Security Media Cell and the Iraqi Security Media Group met.",
+            "The Iraqi Security Media Group met.",
+            [],
+        ),
+    ],
+)
+def test_an_organisation_under_another_generic_head_is_the_same_one(a, b, renamed):
+    assert organisations_renamed(a, b) == renamed
+    comparison = compare_pairs([(a, b)])[0]
+    if renamed:
+        assert read_texts(a, b, comparison) == (a, a)
+        assert comparison.changed_words == 0

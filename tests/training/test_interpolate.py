@@ -38,3 +38,14 @@ def test_interpolate_refuses_a_bad_weight_or_two_architectures_in_one_line(tmp_p
     result = run_cli("interpolate", str(base), str(tuned), "--weight", weight, "--out", str(tmp_path / "mixed"))
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "mixed").exists()
+
+
+def test_the_base_may_be_a_model_folder_of_the_repositorys_history_and_a_missing_one_is_named(tmp_path):
+    tuned = _model(tmp_path / "tuned", 3.0)
+    base = "git:0000000:models/minilm-nli-news"  # no such revision
+    result = run_cli("interpolate", base, str(tuned), "--weight", "0.3", "--out", str(tmp_path / "mixed"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and base in result.stderr
+    # git's own complaint about the revision, not a folder that does not exist
+    assert "expected a model directory" not in result.stderr
+    assert not (tmp_path / "mixed").exists()
