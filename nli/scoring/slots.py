@@ -1015,16 +1015,20 @@ def organisations_renamed(text_a: str, text_b: str) -> list[tuple[str, str]]:
     sentence writes both): spaCy's small pipeline tags one as an organisation and not
     the other, so the name comparison never sees them side by side.
     """
+
+    def writes(text: str, name: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
     found = []
     for match in ORGANISATION_NAME.finditer(text_b):
         words, head = match.groups()
         name_b = words + head
-        if re.search(rf"(?<!\w){re.escape(name_b)}(?!\w)", text_a):
+        if writes(text_a, name_b):
             continue
         for other in next(group for group in ORGANISATION_HEADS if head in group):
             name_a = words + other
-            if other != head and re.search(rf"(?<!\w){re.escape(name_a)}(?!\w)", text_a):
-                if not re.search(rf"(?<!\w){re.escape(name_a)}(?!\w)", text_b):
+            if other != head and writes(text_a, name_a):
+                if not writes(text_b, name_a):
                     found.append((name_a, name_b))
                 break
     return found
