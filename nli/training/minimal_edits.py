@@ -12,6 +12,11 @@ entailment, the reverse of a dropped modifier (a fact added) and
 another sentence of the same article as neutral; the recipe adds people-judged
 paraphrases (MRPC train) beside them.
 
+A recipe can add rules (:data:`EXTRA_CONTRADICTING`, tried first with a chance each)
+and ask for contrasts: each preserving edit followed by the reworded sentence with a
+fact changed, a contradiction, so that a shorter or reworded sentence does not by
+itself read as implied (the shortcut v3e learnt from dropped modifiers).
+
 Each rule is one function from a parsed sentence (a spaCy ``Doc``), the article's
 entities and a seeded generator to an edited sentence, or ``None``. Reproducible
 from the seed; the parse uses the scoring path's spaCy pipeline.
@@ -97,6 +102,32 @@ def change_number(doc: Doc, entities: dict[str, list[str]], rng: random.Random) 
         new = value + 1
     text = f"{new:,}" if "," in token.text else str(new)
     return _replace(doc, token.idx, token.idx + len(token.text), text)
+
+
+def change_small_count(doc: Doc, entities: dict[str, list[str]], rng: random.Random) -> str | None:
+    """A small count changed up or down, in words or figures ('Eleven were hurt' → 'three were hurt').
+
+    ``change_number`` only raises small counts written in figures, so a model trained on it
+    alone can still read a smaller count in words as implied by a larger one.
+    """
+    tokens = [t for t in doc if _small_count(t.lower_) is not None]
+    if not tokens:
+        return None
+    token = rng.choice(tokens)
+    value = _small_count(token.lower_)
+    new = rng.choice([n for n in range(2, len(SMALL_NUMBER_WORDS)) if n != value])
+    in_words = not token.text.isdigit()
+    text = SMALL_NUMBER_WORDS[new] if in_words != (rng.random() < 0.3) else str(new)
+    if token.text[0].isupper():
+        text = text[0].upper() + text[1:]
+    return _replace(doc, token.idx, token.idx + len(token.text), text)
+
+
+def _small_count(word: str) -> int | None:
+    """2–12 from a word or figure ("one" is left out: it is as often a pronoun as a count)."""
+    if word.isdigit():
+        return int(word) if 2 <= int(word) < len(SMALL_NUMBER_WORDS) else None
+    return SMALL_NUMBER_WORDS.index(word) if word in SMALL_NUMBER_WORDS[2:] else None
 
 
 def change_year(doc: Doc, entities: dict[str, list[str]], rng: random.Random) -> str | None:
@@ -311,6 +342,10 @@ CONTRADICTING: dict[str, Edit] = {
     "denial": assert_to_denial,
     "antonym": swap_antonym,
 }
+# Rules a recipe adds by name (``[minimal_edits] extra_rules``, each with the chance it
+# is tried first); kept apart so that the recipes written before them draw the same
+# edits from the same seed.
+EXTRA_CONTRADICTING: dict[str, Edit] = {"small_count": change_small_count}
 PRESERVING: dict[str, Edit] = {
     "number_in_words": number_in_words,
     "bound": compatible_bound,
@@ -333,7 +368,12 @@ def article_entities(docs: Iterable[Doc]) -> dict[str, list[str]]:
 
 
 def minimal_edit_pairs(
-    articles: Iterable[list[str]], nlp, seed: int = 29, per_article: int = 6
+    articles: Iterable[list[str]],
+    nlp,
+    seed: int = 29,
+    per_article: int = 6,
+    extra_rules: dict[str, float] | None = None,
+    contrasts: bool = False,
 ) -> Iterator[dict[str, str]]:
     """Yield ``{premise, hypothesis, label, rule}`` for up to ``per_article`` sentences of each article.
 
@@ -341,7 +381,17 @@ def minimal_edit_pairs(
     entities. Each chosen sentence gives one contradicting edit, one preserving edit
     (entailment, and its reverse as neutral where a modifier was dropped) and one
     neutral pair with another sentence of its article, each where a rule applies.
+    ``extra_rules`` maps rules of ``EXTRA_CONTRADICTING`` to the chance each is tried
+    first for a sentence (1: wherever it applies). With ``contrasts``, each preserving
+    edit also gives its contrast: the reworded sentence with a fact changed, a
+    contradiction, so that the rewording itself (a shorter sentence above all) does not
+    tell the label.
     """
+    extra_rules = extra_rules or {}
+    unknown = sorted(set(extra_rules) - set(EXTRA_CONTRADICTING))
+    if unknown:
+        raise ValueError(f"unknown minimal-edit rules {unknown}; expected some of {sorted(EXTRA_CONTRADICTING)}")
+    contradicting = CONTRADICTING | {name: EXTRA_CONTRADICTING[name] for name in extra_rules}
     rng = random.Random(seed)
     for sentences in articles:
         usable = [s for s in sentences if 8 <= len(s.split()) <= 45]
@@ -356,8 +406,10 @@ def minimal_edit_pairs(
                 rng.shuffle(names)
                 if "negation" in rules:  # it applies to nearly any sentence: mostly the last resort
                     names.insert(0 if rng.random() < 0.25 else len(names), "negation")
+                if label == CONTRADICTION:  # an added rule is tried first: it is there to be drawn
+                    names = [n for n, chance in extra_rules.items() if chance >= 1 or rng.random() < chance] + names
                 for name in names:
-                    edited = rules[name](doc, entities, rng)
+                    edited = (EXTRA_CONTRADICTING.get(name) if name in extra_rules else rules[name])(doc, entities, rng)
                     if edited and edited.strip() != doc.text.strip():
                         first, second = (
                             (doc.text, edited)
@@ -370,8 +422,27 @@ def minimal_edit_pairs(
                         yield {"premise": first, "hypothesis": second, "label": label, "rule": name}
                         if name == "drop_modifier":  # the shorter sentence does not imply the added modifier
                             yield {"premise": edited, "hypothesis": doc.text, "label": NEUTRAL, "rule": "add_modifier"}
+                        if contrasts and label == ENTAILMENT:
+                            yield from _contrast(doc.text, nlp(edited), name, contradicting, entities, rng)
                         break
             if rng.random() < 0.5:
                 continue
             other = docs[rng.choice([i for i in range(len(docs)) if i != k])]
             yield {"premise": doc.text, "hypothesis": other.text, "label": NEUTRAL, "rule": "other_sentence"}
+
+
+def _contrast(
+    original: str, reworded: Doc, rewording: str, contradicting: dict[str, Edit], entities: dict, rng: random.Random
+) -> Iterator[dict[str, str]]:
+    """The reworded sentence with one fact changed, against the original: a contradiction.
+
+    A negation is the last resort: it applies to nearly any sentence, and a shortened
+    sentence has often lost the names and figures, so it would otherwise be most of the
+    contrasts and teach that only a "not" undoes a rewording.
+    """
+    names = [name for name in contradicting if name != "negation"]
+    for name in [*rng.sample(names, len(names)), "negation"]:
+        changed = contradicting[name](reworded, entities, rng)
+        if changed and changed.strip() != reworded.text.strip():
+            yield {"premise": original, "hypothesis": changed, "label": CONTRADICTION, "rule": f"{rewording}+{name}"}
+            return

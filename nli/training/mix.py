@@ -46,7 +46,8 @@ class Recipe:
     # Stance pairs (nli/training/stance_pairs.py): {rates: {group: rate}}, e.g.
     # fnc1-stance-disagree, and optionally {passage: PassageSpec fields}.
     stance: dict | None = None
-    # Minimal edits of real news sentences (nli/training/minimal_edits.py): {bodies, seed, articles, per_article, weight}.
+    # Minimal edits of real news sentences (nli/training/minimal_edits.py): {bodies, seed,
+    # articles, per_article, weight, extra_rules: {rule: chance it is tried first}, contrasts}.
     minimal_edits: dict | None = None
 
     def stance_passage(self) -> PassageSpec:
@@ -62,6 +63,11 @@ class Recipe:
         barred = [name for name in raw["sources"] if CORPORA[name].role != "train"]
         if barred:
             raise ValueError(f"{path}: {barred} are not training-side splits (see DATA.md)")
+        from nli.training.minimal_edits import EXTRA_CONTRADICTING
+
+        extra_rules = sorted(set((raw.get("minimal_edits") or {}).get("extra_rules", {})) - set(EXTRA_CONTRADICTING))
+        if extra_rules:
+            raise ValueError(f"{path}: unknown minimal-edit rules {extra_rules}; known: {sorted(EXTRA_CONTRADICTING)}")
         return cls(
             name=raw["name"],
             seed=raw["seed"],
@@ -264,7 +270,14 @@ def minimal_edit_group(settings: dict, root: Path, log=print) -> tuple[str, list
     articles = [article_claims(body).claims for body in bodies[: settings["articles"]]]
     rows = [
         {**pair, "source": "fnc1-minimal-edits"}
-        for pair in minimal_edit_pairs(articles, spacy_pipeline(), settings["seed"], settings["per_article"])
+        for pair in minimal_edit_pairs(
+            articles,
+            spacy_pipeline(),
+            settings["seed"],
+            settings["per_article"],
+            settings.get("extra_rules"),
+            settings.get("contrasts", False),
+        )
     ]
     log(f"  minimal edits: {dict(Counter(r['rule'] for r in rows))}")
     return "fnc1-minimal-edits", rows, settings["weight"], "FNC-1 bodies: none stated"

@@ -86,3 +86,43 @@ def test_every_pair_has_a_label_and_a_rule(docs):
     assert {r["label"] for r in rows} <= {"contradiction", "entailment", "neutral"}
     assert any(r["label"] == "contradiction" for r in rows) and any(r["label"] == "entailment" for r in rows)
     assert all(r["premise"] != r["hypothesis"] for r in rows)
+
+
+def test_a_small_count_changes_up_or_down_in_words_or_figures():
+    from nli.training.minimal_edits import change_small_count
+
+    doc = docs_text("Eleven firefighters were treated at the scene, officials said.")
+    rng = random.Random(3)
+    edits = {change_small_count(doc, {}, rng) for _ in range(40)}
+    counts = {edit.split()[0] for edit in edits}
+    assert "Eleven" not in counts and all(
+        edit.endswith(" firefighters were treated at the scene, officials said.") for edit in edits
+    )
+    assert {"Three", "Two"} & counts and any(count.isdigit() for count in counts)  # smaller ones too, and figures
+    assert change_small_count(docs_text("One of the officers said the year 2019 was hard."), {}, rng) is None
+
+
+def test_an_extra_rule_is_drawn_only_where_a_recipe_names_it():
+    from nli.scoring.slots import spacy_pipeline
+
+    nlp = spacy_pipeline()
+    usual = list(minimal_edit_pairs([ARTICLE], nlp, seed=1, per_article=3))
+    with_counts = list(minimal_edit_pairs([ARTICLE], nlp, seed=1, per_article=3, extra_rules={"small_count": 1.0}))
+    assert any(row["rule"] == "small_count" for row in with_counts)
+    assert not any(row["rule"] == "small_count" for row in usual)
+    with pytest.raises(ValueError, match="unknown minimal-edit rules"):
+        list(minimal_edit_pairs([ARTICLE], nlp, extra_rules={"typo": 1.0}))
+
+
+def test_each_preserving_edit_comes_with_its_contrast_where_asked():
+    from nli.scoring.slots import spacy_pipeline
+
+    nlp = spacy_pipeline()
+    rows = list(minimal_edit_pairs([ARTICLE], nlp, seed=3, per_article=3, contrasts=True))
+    entailments = [k for k, row in enumerate(rows) if row["label"] == "entailment"]
+    assert entailments
+    for k in entailments:
+        reworded, contrast = rows[k], rows[k + 1 + (rows[k]["rule"] == "drop_modifier")]
+        assert contrast["label"] == "contradiction" and contrast["rule"].startswith(reworded["rule"] + "+")
+        assert contrast["premise"] == reworded["premise"] and contrast["hypothesis"] != reworded["hypothesis"]
+    assert not any("+" in row["rule"] for row in minimal_edit_pairs([ARTICLE], nlp, seed=3, per_article=3))

@@ -106,6 +106,16 @@ def test_recipe_refuses_evaluation_splits(tmp_path):
         Recipe.load(path)
 
 
+def test_recipe_refuses_an_unknown_minimal_edit_rule_before_reading_any_data(tmp_path):
+    path = tmp_path / "r.toml"
+    edits = '[minimal_edits]\nbodies = "b.csv"\nseed = 1\narticles = 2\nper_article = 1\nweight = 1.0\n'
+    path.write_text(RECIPE + '"snli-dev" = 0.1\n\n' + edits + "extra_rules = { small_count = 1.0, typo = 0.5 }\n")
+    with pytest.raises(ValueError, match=r"unknown minimal-edit rules \['typo'\]"):
+        Recipe.load(path)
+    path.write_text(RECIPE + '"snli-dev" = 0.1\n\n' + edits + "extra_rules = { small_count = 1.0 }\n")
+    assert Recipe.load(path).minimal_edits["extra_rules"] == {"small_count": 1.0}
+
+
 def _losses(run_dir):
     return [float(line.split("\t")[1]) for line in (run_dir / "loss.log").read_text().splitlines()]
 
