@@ -346,6 +346,13 @@ CONTRADICTING: dict[str, Edit] = {
 # is tried first); kept apart so that the recipes written before them draw the same
 # edits from the same seed.
 EXTRA_CONTRADICTING: dict[str, Edit] = {"small_count": change_small_count}
+
+
+def unknown_extra_rules(names: Iterable[str]) -> list[str]:
+    """The names that are not rules of :data:`EXTRA_CONTRADICTING`, sorted."""
+    return sorted(set(names) - set(EXTRA_CONTRADICTING))
+
+
 PRESERVING: dict[str, Edit] = {
     "number_in_words": number_in_words,
     "bound": compatible_bound,
@@ -388,7 +395,7 @@ def minimal_edit_pairs(
     tell the label.
     """
     extra_rules = extra_rules or {}
-    unknown = sorted(set(extra_rules) - set(EXTRA_CONTRADICTING))
+    unknown = unknown_extra_rules(extra_rules)
     if unknown:
         raise ValueError(f"unknown minimal-edit rules {unknown}; expected some of {sorted(EXTRA_CONTRADICTING)}")
     contradicting = CONTRADICTING | {name: EXTRA_CONTRADICTING[name] for name in extra_rules}

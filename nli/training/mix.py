@@ -63,11 +63,13 @@ class Recipe:
         barred = [name for name in raw["sources"] if CORPORA[name].role != "train"]
         if barred:
             raise ValueError(f"{path}: {barred} are not training-side splits (see DATA.md)")
-        from nli.training.minimal_edits import EXTRA_CONTRADICTING
+        from nli.training.minimal_edits import EXTRA_CONTRADICTING, unknown_extra_rules
 
-        extra_rules = sorted(set((raw.get("minimal_edits") or {}).get("extra_rules", {})) - set(EXTRA_CONTRADICTING))
-        if extra_rules:
-            raise ValueError(f"{path}: unknown minimal-edit rules {extra_rules}; known: {sorted(EXTRA_CONTRADICTING)}")
+        unknown_rules = unknown_extra_rules((raw.get("minimal_edits") or {}).get("extra_rules", {}))
+        if unknown_rules:
+            raise ValueError(
+                f"{path}: unknown minimal-edit rules {unknown_rules}; known: {sorted(EXTRA_CONTRADICTING)}"
+            )
         return cls(
             name=raw["name"],
             seed=raw["seed"],
