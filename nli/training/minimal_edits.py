@@ -399,6 +399,7 @@ def minimal_edit_pairs(
     if unknown:
         raise ValueError(f"unknown minimal-edit rules {unknown}; expected some of {sorted(EXTRA_CONTRADICTING)}")
     contradicting = CONTRADICTING | {name: EXTRA_CONTRADICTING[name] for name in extra_rules}
+    edits = contradicting | PRESERVING
     rng = random.Random(seed)
     for sentences in articles:
         usable = [s for s in sentences if 8 <= len(s.split()) <= 45]
@@ -416,7 +417,7 @@ def minimal_edit_pairs(
                 if label == CONTRADICTION:  # an added rule is tried first: it is there to be drawn
                     names = [n for n, chance in extra_rules.items() if chance >= 1 or rng.random() < chance] + names
                 for name in names:
-                    edited = (EXTRA_CONTRADICTING.get(name) if name in extra_rules else rules[name])(doc, entities, rng)
+                    edited = edits[name](doc, entities, rng)
                     if edited and edited.strip() != doc.text.strip():
                         first, second = (
                             (doc.text, edited)
